@@ -1,0 +1,226 @@
+"""The storage interface of the bus, and the in-memory store used by tests."""
+
+from __future__ import annotations
+
+import fnmatch
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from ._model import Event
+
+
+class DeliveryStatus(StrEnum):
+    """Where one (event, subscriber) delivery stands."""
+
+    PENDING = "pending"
+    """Not yet handled successfully; retried, or resumed after a restart."""
+    DELIVERED = "delivered"
+    """The subscriber's handler returned without error."""
+    DEAD = "dead"
+    """Every attempt failed; kept as a dead letter until replayed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One row per (event, subscriber): the durable record of a delivery."""
+
+    event_id: str
+    subscriber: str
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which stored events to list, replay or count. Unset fields match everything."""
+
+    name_pattern: str | None = None
+    """Glob on the event name: ``recording.*``, ``*.failed``, ``*``."""
+    correlation_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    status: DeliveryStatus | None = None
+    """Keep events having at least one delivery in this status."""
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDelivery:
+    """A delivery that has not finished, with its event, as loaded on resume."""
+
+    event: Event[Any]
+    subscriber: str
+    attempts: int
+
+
+class EventStore(ABC):
+    """Where the bus keeps events and delivery rows.
+
+    ``append`` is durable when it returns: the bus awaits it before
+    ``publish`` returns. Status updates (``record_attempt``,
+    ``mark_delivered``, ``mark_dead``) are fire-and-forget: a store may batch
+    them, because losing one only means the delivery is retried after a
+    restart (delivery is at-least-once). A distributed backend implements the
+    same interface; plugin code never sees it.
+    """
+
+    async def open(self) -> None:
+        """Acquire resources (files, threads, connections)."""
+
+    async def close(self) -> None:
+        """Flush outstanding writes and release resources."""
+
+    @abstractmethod
+    async def append(self, event: Event[Any], subscribers: Sequence[str]) -> None:
+        """Store the event and one pending delivery per subscriber, durably."""
+
+    @abstractmethod
+    async def reset_deliveries(self, event_id: str, subscribers: Sequence[str]) -> None:
+        """Make these deliveries pending again with no attempts (replay)."""
+
+    @abstractmethod
+    def record_attempt(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
+        """A failed attempt that will be retried."""
+
+    @abstractmethod
+    def mark_delivered(self, event_id: str, subscriber: str, attempts: int) -> None:
+        """The delivery succeeded."""
+
+    @abstractmethod
+    def mark_dead(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
+        """The last attempt failed: dead letter."""
+
+    @abstractmethod
+    async def pending(self) -> list[PendingDelivery]:
+        """Every unfinished delivery, highest priority and oldest first."""
+
+    @abstractmethod
+    async def get(self, event_id: str) -> Event[Any] | None:
+        """One event by id."""
+
+    @abstractmethod
+    async def deliveries(self, event_id: str) -> list[Delivery]:
+        """The delivery rows of one event, ordered by subscriber."""
+
+    @abstractmethod
+    async def query(self, event_filter: EventFilter) -> list[Event[Any]]:
+        """Events matching the filter, oldest first."""
+
+    @abstractmethod
+    async def prune(self, older_than: datetime) -> int:
+        """Delete events older than the cutoff whose deliveries all succeeded.
+
+        Events with a pending or dead delivery are never pruned. Returns the
+        number of events deleted.
+        """
+
+    async def flush(self) -> None:
+        """Wait until fire-and-forget updates are durable."""
+
+
+def matches_filter(event: Event[Any], event_filter: EventFilter) -> bool:
+    """Whether an event matches the name, correlation and time parts of a filter."""
+    if event_filter.name_pattern and not fnmatch.fnmatchcase(event.name, event_filter.name_pattern):
+        return False
+    if event_filter.correlation_id and event.correlation_id != event_filter.correlation_id:
+        return False
+    created = event.context.timestamp
+    if event_filter.since and created < event_filter.since:
+        return False
+    return not (event_filter.until and created > event_filter.until)
+
+
+class MemoryStore(EventStore):
+    """Keeps everything in dictionaries: fast, and gone when the process ends."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, Event[Any]] = {}
+        self._deliveries: dict[str, dict[str, Delivery]] = {}
+
+    async def append(self, event: Event[Any], subscribers: Sequence[str]) -> None:
+        if event.id in self._events:
+            raise ValueError(f"event {event.id} is already stored")
+        self._events[event.id] = event
+        self._deliveries[event.id] = {name: Delivery(event.id, name) for name in subscribers}
+
+    async def reset_deliveries(self, event_id: str, subscribers: Sequence[str]) -> None:
+        rows = self._deliveries.setdefault(event_id, {})
+        for name in subscribers:
+            rows[name] = Delivery(event_id, name, updated_at=datetime.now(UTC))
+
+    def _update(self, event_id: str, subscriber: str, **changes: Any) -> None:
+        rows = self._deliveries.get(event_id)
+        if rows is not None and subscriber in rows:
+            rows[subscriber] = replace(rows[subscriber], **changes)
+
+    def record_attempt(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
+        self._update(event_id, subscriber, attempts=attempts, last_error=error)
+
+    def mark_delivered(self, event_id: str, subscriber: str, attempts: int) -> None:
+        rows = self._deliveries.get(event_id)
+        if rows is not None and subscriber in rows:
+            old = rows[subscriber]
+            rows[subscriber] = Delivery(
+                event_id, subscriber, DeliveryStatus.DELIVERED, attempts, old.last_error
+            )
+
+    def mark_dead(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
+        self._update(
+            event_id,
+            subscriber,
+            status=DeliveryStatus.DEAD,
+            attempts=attempts,
+            last_error=error,
+            updated_at=datetime.now(UTC),
+        )
+
+    async def pending(self) -> list[PendingDelivery]:
+        found = [
+            PendingDelivery(self._events[event_id], row.subscriber, row.attempts)
+            for event_id, rows in self._deliveries.items()
+            for row in rows.values()
+            if row.status is DeliveryStatus.PENDING
+        ]
+        found.sort(key=lambda item: (-item.event.priority, item.event.context.timestamp))
+        return found
+
+    async def get(self, event_id: str) -> Event[Any] | None:
+        return self._events.get(event_id)
+
+    async def deliveries(self, event_id: str) -> list[Delivery]:
+        rows = self._deliveries.get(event_id, {})
+        return [rows[name] for name in sorted(rows)]
+
+    async def query(self, event_filter: EventFilter) -> list[Event[Any]]:
+        found = []
+        for event in self._events.values():
+            if not matches_filter(event, event_filter):
+                continue
+            if event_filter.status is not None and not any(
+                row.status is event_filter.status for row in self._deliveries[event.id].values()
+            ):
+                continue
+            found.append(event)
+        found.sort(key=lambda event: event.context.timestamp)
+        return found[: event_filter.limit] if event_filter.limit else found
+
+    async def prune(self, older_than: datetime) -> int:
+        doomed = [
+            event_id
+            for event_id, event in self._events.items()
+            if event.context.timestamp < older_than
+            and all(
+                row.status is DeliveryStatus.DELIVERED
+                for row in self._deliveries[event_id].values()
+            )
+        ]
+        for event_id in doomed:
+            del self._events[event_id]
+            del self._deliveries[event_id]
+        return len(doomed)
