@@ -116,6 +116,7 @@ class EventBus:
         self._retry_timers: set[asyncio.TimerHandle] = set()
         self._inflight: dict[str, _Waiters] = {}
         self._progress_listeners: list[ProgressListener] = []
+        self._taps: list[Callable[[Event[Any]], None]] = []
         self._running = False
 
     # -- types and subscriptions ---------------------------------------------
@@ -277,6 +278,11 @@ class EventBus:
         typed = self._typed(event)
         route = self._route(typed.name)
         await self.store.append(typed, [s.subscriber for s in route])
+        for tap in self._taps:
+            try:
+                tap(typed)
+            except Exception:
+                logger.exception("event tap failed on %s", typed.id)
         for subscription in route:
             self._begin(typed)
             self._enqueue(typed, subscription, 1)
@@ -354,7 +360,16 @@ class EventBus:
             while self._inflight:
                 await self.settled(next(iter(self._inflight)))
 
-    # -- progress ------------------------------------------------------------
+    # -- observers (not stored, not retried) ---------------------------------
+
+    def add_tap(self, tap: Callable[[Event[Any]], None]) -> Callable[[], None]:
+        """Be told synchronously of every stored event, without being a subscriber.
+
+        For displays such as the CLI's: a tap gets no delivery row, so it
+        leaves nothing pending behind. Returns a function that removes it.
+        """
+        self._taps.append(tap)
+        return lambda: self._taps.remove(tap)
 
     def add_progress_listener(self, listener: ProgressListener) -> Callable[[], None]:
         """Be told of progress updates; returns a function that removes the listener."""

@@ -1,0 +1,41 @@
+"""Synchronous extension points that plugins implement with ``@hookimpl``.
+
+Implement them as ``@staticmethod`` (or ``@classmethod``) on the plugin class
+named by the entry point::
+
+    class MyPlugin(PluginBase[MySettings]):
+        @hookimpl
+        @staticmethod
+        def panotti_event_types() -> list[type[Event[Any]]]:
+            return [MyCompleted]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from .events import Event
+
+PROJECT = "panotti"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def panotti_event_types() -> list[type[Event[Any]]]:  # type: ignore[empty-body]
+    """Typed events this plugin publishes; the bus validates them by name."""
+
+
+@hookspec
+def panotti_cli_commands() -> list[click.Command]:  # type: ignore[empty-body]
+    """Click commands to add to the ``panotti`` CLI (for example ``panotti denoise``)."""
+
+
+@hookspec
+def panotti_status() -> dict[str, Any]:  # type: ignore[empty-body]
+    """Facts about the plugin shown by ``panotti plugins info`` (backends found, models...)."""
