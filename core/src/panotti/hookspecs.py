@@ -4,8 +4,8 @@ Implement them as ``@staticmethod`` (or ``@classmethod``) on the plugin class
 named by the entry point::
 
     class MyPlugin(PluginBase[MySettings]):
-        @hookimpl
         @staticmethod
+        @hookimpl
         def panotti_event_types() -> list[type[Event[Any]]]:
             return [MyCompleted]
 """
