@@ -84,9 +84,7 @@ def main(out: Path) -> None:
     soundfile.write(out / "microphone.wav", np.clip(microphone, -1, 1), RATE, subtype="PCM_16")
     soundfile.write(out / "system.wav", np.clip(tracks["far"], -1, 1), RATE, subtype="PCM_16")
     (out / "meeting.yaml").write_text(
-        "title: Release stand-up\n"
-        "attendees: [Alex, Sam]\n"
-        "speakers:\n  microphone: Alex\n  system: Sam\n",
+        "title: Release stand-up\nattendees: [Alex, Sam]\nspeakers:\n  microphone: Alex\n  system: Sam\n",
         encoding="utf-8",
     )
     print(f"wrote {out}")

@@ -67,7 +67,8 @@ class Site:
     ) -> str:
         name = self.name(short)
         self.names.append(name)
-        manifest = f"[{name}]\nrequires = {[self.name(r) if '>' not in r else self.name(r.split('>')[0]) + '>' + r.split('>', 1)[1] for r in requires]!r}\n"
+        required = [self._qualify(requirement) for requirement in requires]
+        manifest = f"[{name}]\nrequires = {required!r}\n"
         manifest += f"after = {[self.name(a) for a in after]!r}\n"
         if host_api:
             manifest += f"host_api = {host_api!r}\n"
@@ -83,6 +84,11 @@ class Site:
         config_file.parent.mkdir(parents=True, exist_ok=True)
         config_file.write_text(config if config is not None else f"config:\n  log_file: {self.log}\n")
         return name
+
+    def _qualify(self, requirement: str) -> str:
+        """``good>=0.1`` becomes ``good_t3>=0.1``."""
+        short, operator, rest = requirement.partition(">")
+        return self.name(short) + operator + rest
 
     def manager(self, **options: float) -> PluginManager:
         return PluginManager(EventBus(MemoryStore()), self.paths, **options)

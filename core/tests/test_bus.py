@@ -2,6 +2,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from test_events_model import SizeMeasured
 
 from panotti import EventValidationError, SettleTimeout
 from panotti.events import (
@@ -15,7 +16,6 @@ from panotti.events import (
     RetryPolicy,
     current_event,
 )
-from test_events_model import SizeMeasured
 
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, multiplier=2.0)
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import soundfile
 from click.testing import CliRunner, Result
-
 from conftest import Site
+
 from panotti.cli import cli
 
 PRODUCER = """
@@ -28,7 +28,8 @@ class Plugin(PluginBase[Settings]):
     @handles(RecordingEnded)
     async def on_ended(self, event):
         if self.settings.fail:
-            await self.publish("producer.failed", {"reason": "could not read " + str(event.data.microphone_path)})
+            reason = "could not read " + str(event.data.microphone_path)
+            await self.publish("producer.failed", {"reason": reason})
             return
         self.report_progress(0.5, "halfway")
         out = self.recording_dir(event.data.recording_id) / "result.txt"
@@ -86,9 +87,15 @@ def test_process_continues_when_another_plugin_is_broken(site: Site, wav: Path) 
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(None, "does not exist"), (b"", "not readable audio"), (b"RIFF1234WAVEfmt garbage", "not readable audio")],
+    [
+        (None, "does not exist"),
+        (b"", "not readable audio"),
+        (b"RIFF1234WAVEfmt garbage", "not readable audio"),
+    ],
 )
-def test_process_refuses_unusable_audio_naming_the_file(site: Site, tmp_path: Path, content: bytes | None, expected: str) -> None:
+def test_process_refuses_unusable_audio_naming_the_file(
+    site: Site, tmp_path: Path, content: bytes | None, expected: str
+) -> None:
     path = tmp_path / "input.wav"
     if content is not None:
         path.write_bytes(content)
@@ -116,7 +123,10 @@ def test_plugins_list_check_info_and_init(site: Site, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PANOTTI_TEST_SECRET", "sk-live-123456")
 
     listed = {row["name"]: row for row in json.loads(run(site, "plugins", "list", "--json").stdout)}
-    assert listed[name]["state"] == "active" and listed[name]["distribution"] == "panotti-plugin-producer-" + site.suffix
+    assert (
+        listed[name]["state"] == "active"
+        and listed[name]["distribution"] == "panotti-plugin-producer-" + site.suffix
+    )
 
     checked = run(site, "plugins", "check", "--json")
     assert checked.exit_code == 3
@@ -140,7 +150,10 @@ def test_events_list_show_replay_prune(site: Site, wav: Path) -> None:
     summary = json.loads(run(site, "process", str(wav), "--id", "r1", "--json").stdout)
     correlation = summary["correlation_id"]
 
-    listed = [json.loads(line) for line in run(site, "events", "list", "--correlation", correlation, "--json").stdout.splitlines()]
+    listed = [
+        json.loads(line)
+        for line in run(site, "events", "list", "--correlation", correlation, "--json").stdout.splitlines()
+    ]
     names = [event["name"] for event in listed]
     assert names[:2] == ["recording.started", "recording.ended"] and "producer.completed" in names
 
@@ -150,7 +163,15 @@ def test_events_list_show_replay_prune(site: Site, wav: Path) -> None:
 
     subscriber = f"{site.name('producer')}:on_ended@recording.ended"
     replayed = run(
-        site, "events", "replay", "--name", "recording.ended", "--correlation", correlation, "--subscriber", subscriber
+        site,
+        "events",
+        "replay",
+        "--name",
+        "recording.ended",
+        "--correlation",
+        correlation,
+        "--subscriber",
+        subscriber,
     )
     assert replayed.exit_code == 0 and "replayed 1 deliveries" in replayed.output
 

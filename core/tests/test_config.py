@@ -62,7 +62,11 @@ def test_environment_and_file_interpolation(tmp_path: Path, monkeypatch: pytest.
     secret_file.write_text("sk-from-file\n")
     monkeypatch.setenv("PANOTTI_TEST_MODEL", "large")
     values = interpolate(
-        {"model": "${PANOTTI_TEST_MODEL}", "api_key": f"${{file:{secret_file}}}", "x": "${UNSET_VAR_XYZ:-fallback}"}
+        {
+            "model": "${PANOTTI_TEST_MODEL}",
+            "api_key": f"${{file:{secret_file}}}",
+            "x": "${UNSET_VAR_XYZ:-fallback}",
+        }
     )
     assert values == {"model": "large", "api_key": "sk-from-file", "x": "fallback"}
     with pytest.raises(ConfigError, match="UNSET_VAR_XYZ is not set"):

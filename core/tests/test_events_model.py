@@ -41,7 +41,7 @@ def test_typed_event_validates_payload_and_round_trips_through_json() -> None:
     assert SizeMeasured.model_validate_json(event.to_json()) == event
     with pytest.raises(ValidationError, match="size"):
         SizeMeasured.create(data={"size": "big"})
-    with pytest.raises(ValidationError, match="named 'size.measured'"):
+    with pytest.raises(ValidationError, match=r"named 'size\.measured'"):
         SizeMeasured(name="other.name", data=Payload(size=1))
 
 

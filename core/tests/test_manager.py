@@ -2,9 +2,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import PLUGIN_CODE, Site
 
 from panotti.plugins import PluginState
-from conftest import PLUGIN_CODE, Site
+
 
 async def test_broken_plugins_get_clear_states_and_the_rest_run(site: Site) -> None:
     site.add("good")
@@ -90,7 +91,10 @@ async def test_dependents_of_a_plugin_that_fails_to_initialize_are_blocked(site:
 
 def test_check_reads_metadata_without_importing_plugin_code(site: Site, tmp_path: Path) -> None:
     marker = tmp_path / "imported"
-    site.add("watched", code=f"open({str(marker)!r}, 'w').close()\n" + PLUGIN_CODE.format(start="pass", stop="pass"))
+    site.add(
+        "watched",
+        code=f"open({str(marker)!r}, 'w').close()\n" + PLUGIN_CODE.format(start="pass", stop="pass"),
+    )
     manager = site.manager()
     manager.check()
     assert manager.records[site.name("watched")].state is PluginState.READY
@@ -109,7 +113,9 @@ def test_missing_module_is_import_failed_before_import(site: Site) -> None:
     assert "no_such_module_anywhere" in manager.records[name].reason
 
 
-def test_a_distribution_found_twice_is_listed_once(site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_distribution_found_twice_is_listed_once(
+    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     name = site.add("twice")
     monkeypatch.syspath_prepend(str(site.root))  # the same folder reached by a second sys.path entry
     second = tmp_path / "site-again"

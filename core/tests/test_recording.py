@@ -4,7 +4,9 @@ from pydantic import ValidationError
 from panotti.recording import RecordingData, validate_recording_id
 
 
-@pytest.mark.parametrize("hostile", ["../../x", "a/b", "a\\b", "..", "", ".hidden", "x" * 200, "a..b", "nul\x00"])
+@pytest.mark.parametrize(
+    "hostile", ["../../x", "a/b", "a\\b", "..", "", ".hidden", "x" * 200, "a..b", "nul\x00"]
+)
 def test_hostile_recording_ids_are_refused(hostile: str) -> None:
     with pytest.raises(ValueError, match="recording id"):
         validate_recording_id(hostile)

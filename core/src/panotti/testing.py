@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 
 try:
     import pytest_asyncio
+
+    _HAS_PYTEST_ASYNCIO = True
 except ImportError:  # the fixtures below need it; say so only when one is used
-    pytest_asyncio = None
+    _HAS_PYTEST_ASYNCIO = False
 
 __all__ = ["make_plugin_distribution", "panotti_harness", "sample_recording"]
 
@@ -46,7 +48,7 @@ def sample_recording() -> SampleRecording:
     return load()
 
 
-if pytest_asyncio is not None:
+if _HAS_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
     async def panotti_harness(tmp_path: Path) -> AsyncIterator[PluginHarness]:

@@ -32,7 +32,9 @@ def to_dbfs(value: float) -> float:
     return 20 * math.log10(value) if value > 0 else -999.0
 
 
-def analyse_track(path: Path, role: str, *, block_seconds: float, silence_threshold_dbfs: float) -> TrackReport:
+def analyse_track(
+    path: Path, role: str, *, block_seconds: float, silence_threshold_dbfs: float
+) -> TrackReport:
     """Measure a track without loading it whole (one block in memory at a time)."""
     with soundfile.SoundFile(str(path)) as audio:
         rate, channels, frames = audio.samplerate, audio.channels, audio.frames

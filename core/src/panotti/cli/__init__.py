@@ -31,7 +31,9 @@ class PanottiGroup(click.Group):
         for plugin_name, contributed in manager.call_hook("panotti_cli_commands"):
             for command in contributed or []:
                 if not isinstance(command, click.Command) or not command.name:
-                    logger.warning("plugin %s: ignored a CLI command that is not a click command", plugin_name)
+                    logger.warning(
+                        "plugin %s: ignored a CLI command that is not a click command", plugin_name
+                    )
                 elif command.name in self.commands or command.name in commands:
                     logger.warning("plugin %s: command %r is already taken", plugin_name, command.name)
                 else:

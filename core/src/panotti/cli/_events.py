@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from ..events import DeliveryStatus, EventFilter
-from ._runtime import EXIT_USAGE, EXIT_OK, CliState, err, opened_store, out, running_plugins
+from ._runtime import EXIT_OK, EXIT_USAGE, CliState, err, opened_store, out, running_plugins
 
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -79,7 +79,7 @@ def events() -> None:
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @click.pass_obj
-def list_events(state: CliState, as_json: bool, **options: Any) -> None:
+def list_events(state: CliState, /, as_json: bool, **options: Any) -> None:
     """Stored events, oldest first, with how their deliveries stand."""
     event_filter = build_filter(**options)
 
@@ -92,7 +92,9 @@ def list_events(state: CliState, as_json: bool, **options: Any) -> None:
     if as_json:
         for event, deliveries in rows:
             record = event.model_dump(mode="json")
-            record["deliveries"] = [{"subscriber": d.subscriber, "status": d.status.value} for d in deliveries]
+            record["deliveries"] = [
+                {"subscriber": d.subscriber, "status": d.status.value} for d in deliveries
+            ]
             click.echo(json.dumps(record))
         return
     table = Table("time (UTC)", "id", "name", "source", "correlation", "deliveries", box=None)
@@ -149,10 +151,12 @@ def show_event(state: CliState, event_id: str, as_json: bool) -> None:
 @click.option("--subscriber", help="Deliver only to this subscriber id (see `events show`).")
 @click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the work.")
 @click.pass_obj
-def replay_events(state: CliState, subscriber: str | None, timeout: float, **options: Any) -> None:
+def replay_events(state: CliState, /, subscriber: str | None, timeout: float, **options: Any) -> None:
     """Deliver matching stored events again to the running plugins, and wait for the work."""
     event_filter = build_filter(**options)
-    if not any([event_filter.name_pattern, event_filter.correlation_id, event_filter.since, event_filter.status]):
+    if not any(
+        [event_filter.name_pattern, event_filter.correlation_id, event_filter.since, event_filter.status]
+    ):
         err.print("[red]give at least one of --name, --correlation, --since or --status[/]")
         raise SystemExit(EXIT_USAGE)
 

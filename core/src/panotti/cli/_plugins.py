@@ -34,9 +34,15 @@ def _row(record: PluginRecord) -> dict[str, Any]:
 def _table(records: list[PluginRecord]) -> Table:
     table = Table("name", "distribution", "version", "state", "reason", box=None)
     for record in records:
-        style = "green" if record.label in ("active", "ready") else "dim" if record.label == "disabled" else "red"
+        style = (
+            "green" if record.label in ("active", "ready") else "dim" if record.label == "disabled" else "red"
+        )
         table.add_row(
-            record.name, record.found.distribution, record.found.version, f"[{style}]{record.label}[/]", record.reason
+            record.name,
+            record.found.distribution,
+            record.found.version,
+            f"[{style}]{record.label}[/]",
+            record.reason,
         )
     return table
 
@@ -94,7 +100,9 @@ def _settings_schema(model: type[BaseModel]) -> list[dict[str, Any]]:
             {
                 "field": name,
                 "type": type_name,
-                "default": None if field.is_required() else _jsonable(field.get_default(call_default_factory=True)),
+                "default": None
+                if field.is_required()
+                else _jsonable(field.get_default(call_default_factory=True)),
                 "required": field.is_required(),
                 "constraints": constraints,
                 "description": field.description or "",
@@ -137,12 +145,10 @@ def plugin_info(state: CliState, name: str, as_json: bool) -> None:
     if plugin_class is not None:
         info["settings"] = _settings_schema(plugin_class.Settings)
         info["subscriptions"] = [
-            {"handler": method, "event": spec.pattern_name} for method, spec in declared_handlers(plugin_class)
+            {"handler": method, "event": spec.pattern_name}
+            for method, spec in declared_handlers(plugin_class)
         ]
-        info["hooks"] = sorted(
-            hook.name
-            for hook in manager.hooks.get_hookcallers(plugin_class) or []
-        )
+        info["hooks"] = sorted(hook.name for hook in manager.hooks.get_hookcallers(plugin_class) or [])
         info["status"] = {}
         for plugin_name, status in manager.call_hook("panotti_status"):
             if plugin_name == name and isinstance(status, dict):
@@ -157,7 +163,9 @@ def plugin_info(state: CliState, name: str, as_json: bool) -> None:
         if info.get(key):
             out.print(f"  {key}: {info[key]}")
     if "settings" in info:
-        table = Table("field", "type", "default", "description", title="settings", box=None, title_justify="left")
+        table = Table(
+            "field", "type", "default", "description", title="settings", box=None, title_justify="left"
+        )
         for row in info["settings"]:
             default = "(required)" if row["required"] else json.dumps(row["default"])
             table.add_row(row["field"], row["type"], default, row["description"])
@@ -169,7 +177,9 @@ def plugin_info(state: CliState, name: str, as_json: bool) -> None:
         if info.get(key):
             out.print(f"{key}:")
             for item in info[key]:
-                out.print(f"  {item['handler']} <- {item['event']}" if isinstance(item, dict) else f"  {item}")
+                out.print(
+                    f"  {item['handler']} <- {item['event']}" if isinstance(item, dict) else f"  {item}"
+                )
     if info.get("status"):
         out.print("status:")
         out.print_json(data=info["status"])

@@ -68,9 +68,7 @@ def build_recording(
     if attendees:
         metadata["attendees"] = list(attendees)
     try:
-        parsed = RecordingMetadata.model_validate(
-            {"speakers": SpeakerLabels().model_dump(), **metadata}
-        )
+        parsed = RecordingMetadata.model_validate({"speakers": SpeakerLabels().model_dump(), **metadata})
         identifier = recording_id or default_recording_id(microphone, now)
         return RecordingData(
             recording_id=identifier,
@@ -160,7 +158,11 @@ async def _run(
         for delivery in await bus.store.deliveries(event.id):
             if delivery.status is DeliveryStatus.PENDING and timed_out:
                 failures.append(
-                    {"name": "delivery.pending", "plugin": delivery.subscriber, "data": {"event_id": event.id}}
+                    {
+                        "name": "delivery.pending",
+                        "plugin": delivery.subscriber,
+                        "data": {"event_id": event.id},
+                    }
                 )
     return started.correlation_id, produced, failures, timed_out
 
@@ -168,7 +170,9 @@ async def _run(
 @click.command()
 @click.argument("microphone", type=click.Path(path_type=Path))
 @click.option("--system", type=click.Path(path_type=Path), help="System-audio track (the far end).")
-@click.option("--id", "recording_id", help="Recording id (letters, digits, . _ -); default: file name and time.")
+@click.option(
+    "--id", "recording_id", help="Recording id (letters, digits, . _ -); default: file name and time."
+)
 @click.option("--title", help="Meeting title.")
 @click.option("--attendee", "attendees", multiple=True, help="An attendee; repeat for each.")
 @click.option(
@@ -177,7 +181,9 @@ async def _run(
     type=click.Path(path_type=Path),
     help="YAML with title, attendees, speakers: {microphone: NAME, system: NAME}.",
 )
-@click.option("--timeout", type=float, default=3600.0, show_default=True, help="Seconds to wait for the plugins.")
+@click.option(
+    "--timeout", type=float, default=3600.0, show_default=True, help="Seconds to wait for the plugins."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.pass_obj
 def process(
@@ -234,7 +240,10 @@ def process(
                 if key.endswith(("_path", "_paths", "_dir", "reason", "error")) and value:
                     out.print(f"      {key}: {value}")
         for failure in failures:
-            err.print(f"[red]failed:[/] {failure['name']} {failure.get('plugin') or ''} {json.dumps(failure.get('data'))}")
+            err.print(
+                f"[red]failed:[/] {failure['name']} {failure.get('plugin') or ''}"
+                f" {json.dumps(failure.get('data'))}"
+            )
     if timed_out:
         raise SystemExit(EXIT_TIMEOUT)
     raise SystemExit(EXIT_FAILED if failures else EXIT_OK)

@@ -1,5 +1,7 @@
 """Events and the event bus."""
 
+from typing import Any, Protocol
+
 from ._bus import (
     DELIVERY_FAILED,
     EventBus,
@@ -19,7 +21,6 @@ from ._store import (
     MemoryStore,
     PendingDelivery,
 )
-from typing import Any, Protocol
 
 
 class EventHandler(Protocol):

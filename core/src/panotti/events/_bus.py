@@ -108,9 +108,7 @@ class EventBus:
         self._subscribers: dict[str, Subscription] = {}
         self._routes: dict[str, tuple[Subscription, ...]] = {}
         self._event_types: dict[str, type[Event[Any]]] = {}
-        self._queue: asyncio.PriorityQueue[tuple[int, int, Event[Any], Subscription, int]] | None = (
-            None
-        )
+        self._queue: asyncio.PriorityQueue[tuple[int, int, Event[Any], Subscription, int]] | None = None
         self._sequence = itertools.count()
         self._workers: list[asyncio.Task[None]] = []
         self._retry_timers: set[asyncio.TimerHandle] = set()
@@ -296,9 +294,7 @@ class EventBus:
         count = 0
         for stored in await self.store.query(event_filter):
             event = self._typed(stored)
-            route = [
-                s for s in self._route(event.name) if subscriber is None or s.subscriber == subscriber
-            ]
+            route = [s for s in self._route(event.name) if subscriber is None or s.subscriber == subscriber]
             if not route:
                 continue
             await self.store.reset_deliveries(event.id, [s.subscriber for s in route])
@@ -419,9 +415,7 @@ class EventBus:
         finally:
             current_event.reset(token)
 
-    async def _failed(
-        self, event: Event[Any], subscription: Subscription, attempt: int, reason: str
-    ) -> None:
+    async def _failed(self, event: Event[Any], subscription: Subscription, attempt: int, reason: str) -> None:
         max_attempts = subscription.max_attempts or self.retry.max_attempts
         if attempt < max_attempts:
             delay = self.retry.delay(attempt)

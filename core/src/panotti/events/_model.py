@@ -95,9 +95,7 @@ class Event(BaseModel, Generic[DataT]):
     @classmethod
     def _dotted_name(cls, value: str) -> str:
         if not EVENT_NAME_PATTERN.match(value):
-            raise ValueError(
-                f"event name {value!r} must be dotted lower case, like 'recording.ended'"
-            )
+            raise ValueError(f"event name {value!r} must be dotted lower case, like 'recording.ended'")
         if cls.event_name is not None and value != cls.event_name:
             raise ValueError(f"{cls.__name__} events are named {cls.event_name!r}, not {value!r}")
         return value
@@ -171,4 +169,3 @@ class Event(BaseModel, Generic[DataT]):
     def to_json(self) -> str:
         """Serialise for storage."""
         return self.model_dump_json()
-

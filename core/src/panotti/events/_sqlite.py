@@ -55,11 +55,9 @@ _Operation = Callable[[sqlite3.Connection], Any]
 class _Request:
     """Run ``operation``; ``writes`` ones share the transaction of their batch."""
 
-    __slots__ = ("operation", "future", "writes")
+    __slots__ = ("future", "operation", "writes")
 
-    def __init__(
-        self, operation: _Operation, future: asyncio.Future[Any] | None, writes: bool
-    ) -> None:
+    def __init__(self, operation: _Operation, future: asyncio.Future[Any] | None, writes: bool) -> None:
         self.operation = operation
         self.future = future
         self.writes = writes
@@ -68,7 +66,7 @@ class _Request:
 class _Append:
     """Insert one event and its delivery rows (batched with other appends)."""
 
-    __slots__ = ("event_row", "delivery_rows", "future")
+    __slots__ = ("delivery_rows", "event_row", "future")
 
     def __init__(
         self,
@@ -82,8 +80,7 @@ class _Append:
 
 
 _INSERT_EVENT = (
-    "INSERT INTO events (id, name, correlation_id, priority, created_at, body)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO events (id, name, correlation_id, priority, created_at, body) VALUES (?, ?, ?, ?, ?, ?)"
 )
 _INSERT_DELIVERY = (
     "INSERT INTO deliveries (event_id, subscriber, status, updated_at) VALUES (?, ?, 'pending', ?)"
@@ -107,9 +104,7 @@ class SQLiteStore(EventStore):
         self._synchronous = synchronous.upper()
         if self._synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
-        self._requests: queue.SimpleQueue[_Request | _Append | tuple[Any, ...] | None] = (
-            queue.SimpleQueue()
-        )
+        self._requests: queue.SimpleQueue[_Request | _Append | tuple[Any, ...] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -124,9 +119,7 @@ class SQLiteStore(EventStore):
         except OSError as error:
             raise StoreError(f"cannot create the folder of event store {self.path}: {error}") from error
         ready: asyncio.Future[None] = self._loop.create_future()
-        self._thread = threading.Thread(
-            target=self._run, args=(ready,), name="panotti-sqlite", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, args=(ready,), name="panotti-sqlite", daemon=True)
         self._thread.start()
         await ready
 
@@ -154,9 +147,11 @@ class SQLiteStore(EventStore):
             connection = self._connect()
         except sqlite3.Error as error:
             failure = StoreError(f"cannot open event store {self.path}: {error}")
-            self._loop.call_soon_threadsafe(_settle, [(ready, None, failure)])
+            opened: list[_Outcome] = [(ready, None, failure)]
+            self._loop.call_soon_threadsafe(_settle, opened)
             return
-        self._loop.call_soon_threadsafe(_settle, [(ready, None, None)])
+        opened = [(ready, None, None)]
+        self._loop.call_soon_threadsafe(_settle, opened)
         try:
             while True:
                 first = self._requests.get()
@@ -207,7 +202,8 @@ class SQLiteStore(EventStore):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             failure = StoreError(f"event store {self.path}: {error}")
-            outcomes = [(item.future, None, failure) for item in appends + requests]  # type: ignore[operator]
+            futures = [item.future for item in appends] + [item.future for item in requests]
+            outcomes = [(future, None, failure) for future in futures]
         assert self._loop is not None
         waiting = [outcome for outcome in outcomes if outcome[0] is not None]
         if waiting:
@@ -218,9 +214,7 @@ class SQLiteStore(EventStore):
         connection.execute("SAVEPOINT appends")
         try:
             connection.executemany(_INSERT_EVENT, [item.event_row for item in appends])
-            connection.executemany(
-                _INSERT_DELIVERY, [row for item in appends for row in item.delivery_rows]
-            )
+            connection.executemany(_INSERT_DELIVERY, [row for item in appends for row in item.delivery_rows])
         except sqlite3.IntegrityError:
             connection.execute("ROLLBACK TO appends")
         else:
@@ -305,11 +299,11 @@ class SQLiteStore(EventStore):
         cutoff = older_than.timestamp()
 
         def delete(connection: sqlite3.Connection) -> int:
-            doomed = " FROM events WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d" \
+            doomed = (
+                " FROM events WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
                 " WHERE d.event_id = events.id AND d.status != 'delivered')"
-            connection.execute(
-                f"DELETE FROM deliveries WHERE event_id IN (SELECT id{doomed})", (cutoff,)
             )
+            connection.execute(f"DELETE FROM deliveries WHERE event_id IN (SELECT id{doomed})", (cutoff,))
             return connection.execute(f"DELETE{doomed}", (cutoff,)).rowcount
 
         result: int = await self._submit(delete, writes=True)

@@ -215,10 +215,7 @@ class MemoryStore(EventStore):
             event_id
             for event_id, event in self._events.items()
             if event.context.timestamp < older_than
-            and all(
-                row.status is DeliveryStatus.DELIVERED
-                for row in self._deliveries[event_id].values()
-            )
+            and all(row.status is DeliveryStatus.DELIVERED for row in self._deliveries[event_id].values())
         ]
         for event_id in doomed:
             del self._events[event_id]

@@ -146,9 +146,7 @@ def discover(group: str = ENTRY_POINT_GROUP) -> list[DiscoveredPlugin]:
         if known is not None:
             if known.distribution == dist_name:
                 continue  # the same distribution seen twice on sys.path
-            conflict = DiscoveredPlugin(
-                entry_point.name, dist_name, version, entry_point.value, entry_point
-            )
+            conflict = DiscoveredPlugin(entry_point.name, dist_name, version, entry_point.value, entry_point)
             conflict.problem = f"plugin name also provided by {known.distribution}"
             conflicts.append(conflict)
             continue

@@ -149,7 +149,9 @@ class PluginManager:
             record = PluginRecord(found, self.paths.plugin_file(found.name))
             self.records.setdefault(found.name, record)
             if found.problem:
-                state = PluginState.CONFLICT if "also provided" in found.problem else PluginState.IMPORT_FAILED
+                state = (
+                    PluginState.CONFLICT if "also provided" in found.problem else PluginState.IMPORT_FAILED
+                )
                 if found.problem.startswith("invalid manifest"):
                     state = PluginState.INCOMPATIBLE
                 if self.records[found.name] is record:
@@ -273,7 +275,10 @@ class PluginManager:
         try:
             loaded = record.found.entry_point.load()
         except Exception as error:
-            record.fail(PluginState.IMPORT_FAILED, f"cannot import {record.found.target}: {type(error).__name__}: {error}")
+            record.fail(
+                PluginState.IMPORT_FAILED,
+                f"cannot import {record.found.target}: {type(error).__name__}: {error}",
+            )
             return
         if not (isinstance(loaded, type) and issubclass(loaded, PluginBase)):
             record.fail(PluginState.IMPORT_FAILED, f"{record.found.target} is not a PluginBase subclass")
@@ -292,7 +297,10 @@ class PluginManager:
         assert record.plugin_class is not None and record.config is not None
         try:
             record.settings = validate_settings(
-                record.plugin_class.Settings, record.config.config, path=record.config_file, plugin=record.name
+                record.plugin_class.Settings,
+                record.config.config,
+                path=record.config_file,
+                plugin=record.name,
             )
         except ConfigError as error:
             record.fail(PluginState.CONFIG_INVALID, str(error))
@@ -329,7 +337,9 @@ class PluginManager:
         self.load()
         for name in self.order:
             record = self.records[name]
-            blocker = next((d for d in record.requires if self.records[d].state is not PluginState.ACTIVE), None)
+            blocker = next(
+                (d for d in record.requires if self.records[d].state is not PluginState.ACTIVE), None
+            )
             if blocker is not None:
                 record.fail(
                     PluginState.BLOCKED,
@@ -384,7 +394,8 @@ class PluginManager:
         return [
             record
             for record in self.records.values()
-            if record.state not in (PluginState.READY, PluginState.ACTIVE, PluginState.STOPPED, PluginState.DISABLED)
+            if record.state
+            not in (PluginState.READY, PluginState.ACTIVE, PluginState.STOPPED, PluginState.DISABLED)
         ]
 
 
@@ -445,5 +456,3 @@ def _core_hooks() -> object:
     from . import _core_hooks as module
 
     return module
-
-
