@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import fnmatch
+import functools
 import inspect
-import itertools
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from .._errors import EventValidationError, SettleTimeout
 from ._model import Event, EventPriority
+from ._ready import ReadyQueue
 from ._store import EventFilter, EventStore, MemoryStore
 
 logger = logging.getLogger("panotti.events")
@@ -72,10 +73,18 @@ class ProgressUpdate:
     message: str = ""
 
 
-@dataclass(slots=True)
-class _Waiters:
-    count: int = 0
-    futures: list[asyncio.Future[None]] = field(default_factory=list)
+class _Worker:
+    """One dispatch task, and the deadline of the handler it is running."""
+
+    __slots__ = ("deadline", "task", "timed_out")
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task[None] | None = None
+        self.deadline: float | None = None
+        self.timed_out = False
+
+
+_Delivery = tuple[Event[Any], Subscription, int]
 
 
 class EventBus:
@@ -106,13 +115,16 @@ class EventBus:
         self.retry = retry or RetryPolicy()
         self._subscriptions: list[Subscription] = []
         self._subscribers: dict[str, Subscription] = {}
-        self._routes: dict[str, tuple[Subscription, ...]] = {}
+        self._routes: dict[str, tuple[tuple[Subscription, ...], tuple[str, ...]]] = {}
         self._event_types: dict[str, type[Event[Any]]] = {}
-        self._queue: asyncio.PriorityQueue[tuple[int, int, Event[Any], Subscription, int]] | None = None
-        self._sequence = itertools.count()
-        self._workers: list[asyncio.Task[None]] = []
+        self._ready: ReadyQueue[_Delivery] = ReadyQueue()
+        self._workers: list[_Worker] = []
+        self._watchdog: asyncio.Task[None] | None = None
         self._retry_timers: set[asyncio.TimerHandle] = set()
-        self._inflight: dict[str, _Waiters] = {}
+        # Unfinished deliveries per correlation id (plain ints: this runs per delivery), and
+        # the futures of callers waiting for a correlation id to settle.
+        self._inflight: dict[str, int] = {}
+        self._settle_waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._progress_listeners: list[ProgressListener] = []
         self._taps: list[Callable[[Event[Any]], None]] = []
         self._running = False
@@ -162,7 +174,8 @@ class EventBus:
             pattern = pattern.event_name
         if not callable(handler):
             raise TypeError("handler must be callable")
-        subscriber = subscriber or _default_subscriber_id(handler)
+        handler = _as_async(handler)
+        subscriber = subscriber or _default_subscriber_id(getattr(handler, "__wrapped__", handler))
         if subscriber in self._subscribers:
             raise ValueError(f"subscriber id {subscriber!r} is already subscribed on this bus")
         subscription = Subscription(pattern, handler, subscriber, timeout, max_attempts)
@@ -183,11 +196,12 @@ class EventBus:
         """Current subscriptions, in subscription order."""
         return tuple(self._subscriptions)
 
-    def _route(self, name: str) -> tuple[Subscription, ...]:
+    def _route(self, name: str) -> tuple[tuple[Subscription, ...], tuple[str, ...]]:
+        """The subscriptions receiving this name, and their subscriber ids (cached)."""
         route = self._routes.get(name)
         if route is None:
-            route = tuple(s for s in self._subscriptions if s.matches(name))
-            self._routes[name] = route
+            subscriptions = tuple(s for s in self._subscriptions if s.matches(name))
+            route = self._routes[name] = (subscriptions, tuple(s.subscriber for s in subscriptions))
         return route
 
     # -- lifecycle ---------------------------------------------------------
@@ -197,11 +211,11 @@ class EventBus:
         if self._running:
             return
         await self.store.open()
-        self._queue = asyncio.PriorityQueue()
-        self._workers = [
-            asyncio.create_task(self._work(), name=f"panotti-bus-worker-{index}")
-            for index in range(self.concurrency)
-        ]
+        self._ready = ReadyQueue()
+        self._workers = [_Worker() for _ in range(self.concurrency)]
+        for index, worker in enumerate(self._workers):
+            worker.task = asyncio.create_task(self._work(worker), name=f"panotti-bus-worker-{index}")
+        self._watchdog = asyncio.create_task(self._watch(), name="panotti-bus-watchdog")
         self._running = True
 
     async def stop(self) -> None:
@@ -212,14 +226,19 @@ class EventBus:
         for timer in self._retry_timers:
             timer.cancel()
         self._retry_timers.clear()
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        tasks = [worker.task for worker in self._workers if worker.task is not None]
+        if self._watchdog is not None:
+            tasks.append(self._watchdog)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._workers = []
-        for waiters in self._inflight.values():
-            for future in waiters.futures:
+        self._watchdog = None
+        for futures in self._settle_waiters.values():
+            for future in futures:
                 if not future.done():
                     future.cancel()
+        self._settle_waiters.clear()
         self._inflight.clear()
         await self.store.close()
 
@@ -271,19 +290,21 @@ class EventBus:
 
     async def publish(self, event: EventT) -> EventT:
         """Store the event durably, then schedule its delivery; returns the stored event."""
-        if not self._running or self._queue is None:
+        if not self._running:
             raise RuntimeError("the event bus is not started")
         typed = self._typed(event)
-        route = self._route(typed.name)
-        await self.store.append(typed, [s.subscriber for s in route])
+        route, subscriber_ids = self._route(typed.name)
+        await self.store.append(typed, subscriber_ids)
         for tap in self._taps:
             try:
                 tap(typed)
             except Exception:
                 logger.exception("event tap failed on %s", typed.id)
-        for subscription in route:
-            self._begin(typed)
-            self._enqueue(typed, subscription, 1)
+        if route:
+            self._begin(typed, len(route))
+            priority = typed.priority
+            for subscription in route:
+                self._ready.put(priority, (typed, subscription, 1))
         return typed  # type: ignore[return-value]
 
     async def replay(self, event_filter: EventFilter, subscriber: str | None = None) -> int:
@@ -294,7 +315,8 @@ class EventBus:
         count = 0
         for stored in await self.store.query(event_filter):
             event = self._typed(stored)
-            route = [s for s in self._route(event.name) if subscriber is None or s.subscriber == subscriber]
+            subscriptions, _ = self._route(event.name)
+            route = [s for s in subscriptions if subscriber is None or s.subscriber == subscriber]
             if not route:
                 continue
             await self.store.reset_deliveries(event.id, [s.subscriber for s in route])
@@ -306,29 +328,26 @@ class EventBus:
 
     # -- settling ------------------------------------------------------------
 
-    def _begin(self, event: Event[Any]) -> None:
+    def _begin(self, event: Event[Any], count: int = 1) -> None:
         correlation = event.context.correlation_id
-        waiters = self._inflight.get(correlation)
-        if waiters is None:
-            waiters = self._inflight[correlation] = _Waiters()
-        waiters.count += 1
+        self._inflight[correlation] = self._inflight.get(correlation, 0) + count
 
     def _finish(self, event: Event[Any]) -> None:
         correlation = event.context.correlation_id
-        waiters = self._inflight[correlation]
-        waiters.count -= 1
-        if waiters.count == 0:
-            del self._inflight[correlation]
-            for future in waiters.futures:
-                if not future.done():
-                    future.set_result(None)
+        left = self._inflight[correlation] - 1
+        if left:
+            self._inflight[correlation] = left
+            return
+        del self._inflight[correlation]
+        for future in self._settle_waiters.pop(correlation, ()):
+            if not future.done():
+                future.set_result(None)
 
     def pending_count(self, correlation_id: str | None = None) -> int:
         """Deliveries not finished yet, for one correlation id or in total."""
         if correlation_id is not None:
-            waiters = self._inflight.get(correlation_id)
-            return 0 if waiters is None else waiters.count
-        return sum(waiters.count for waiters in self._inflight.values())
+            return self._inflight.get(correlation_id, 0)
+        return sum(self._inflight.values())
 
     async def settled(self, correlation_id: str, timeout: float | None = None) -> None:
         """Wait until every delivery caused by this correlation id has finished.
@@ -337,11 +356,10 @@ class EventBus:
         chain is complete when the count reaches zero. Raises
         :class:`SettleTimeout` after ``timeout`` seconds.
         """
-        waiters = self._inflight.get(correlation_id)
-        if waiters is None:
+        if correlation_id not in self._inflight:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        waiters.futures.append(future)
+        self._settle_waiters.setdefault(correlation_id, []).append(future)
         try:
             await asyncio.wait_for(future, timeout)
         except TimeoutError:
@@ -383,37 +401,60 @@ class EventBus:
     # -- dispatch ------------------------------------------------------------
 
     def _enqueue(self, event: Event[Any], subscription: Subscription, attempt: int) -> None:
-        assert self._queue is not None
-        self._queue.put_nowait((-event.priority, next(self._sequence), event, subscription, attempt))
+        self._ready.put(event.priority, (event, subscription, attempt))
 
-    async def _work(self) -> None:
-        assert self._queue is not None
-        queue = self._queue
+    async def _work(self, worker: _Worker) -> None:
+        ready = self._ready
+        loop = asyncio.get_running_loop()
+        subscribers = self._subscribers
         while True:
-            _, _, event, subscription, attempt = await queue.get()
-            if self._subscribers.get(subscription.subscriber) is not subscription:
+            item = ready.take()
+            if item is None:
+                await ready.wait()
+                continue
+            event, subscription, attempt = item
+            if subscribers.get(subscription.subscriber) is not subscription:
                 self._finish(event)  # unsubscribed meanwhile; the row stays pending
                 continue
-            await self._deliver(event, subscription, attempt)
+            timeout = subscription.timeout or self.handler_timeout
+            token = current_event.set(event)
+            worker.deadline = loop.time() + timeout
+            try:
+                await subscription.handler(event)
+            except asyncio.CancelledError:
+                if not worker.timed_out:
+                    raise
+                worker.timed_out = False
+                current = asyncio.current_task()
+                if current is not None:
+                    current.uncancel()
+                await self._failed(event, subscription, attempt, f"timed out after {timeout:g} s")
+            except Exception as error:
+                await self._failed(event, subscription, attempt, f"{type(error).__name__}: {error}")
+            else:
+                self.store.mark_delivered(event.id, subscription.subscriber, attempt)
+                self._finish(event)
+            finally:
+                worker.deadline = None
+                current_event.reset(token)
+                if worker.timed_out:  # the handler swallowed the cancellation and returned
+                    worker.timed_out = False
+                    current = asyncio.current_task()
+                    if current is not None:
+                        current.uncancel()
 
-    async def _deliver(self, event: Event[Any], subscription: Subscription, attempt: int) -> None:
-        token = current_event.set(event)
-        timeout = subscription.timeout or self.handler_timeout
-        try:
-            async with asyncio.timeout(timeout):
-                result = subscription.handler(event)
-                if inspect.isawaitable(result):
-                    await result
-        except TimeoutError as error:
-            reason = f"timed out after {timeout:g} s" if not str(error) else repr(error)
-            await self._failed(event, subscription, attempt, reason)
-        except Exception as error:
-            await self._failed(event, subscription, attempt, f"{type(error).__name__}: {error}")
-        else:
-            self.store.mark_delivered(event.id, subscription.subscriber, attempt)
-            self._finish(event)
-        finally:
-            current_event.reset(token)
+    async def _watch(self) -> None:
+        """Cancel handlers that run past their deadline (one timer for all workers)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            timeouts = [s.timeout for s in self._subscriptions if s.timeout] + [self.handler_timeout]
+            await asyncio.sleep(min(0.25, max(0.005, min(timeouts) / 10)))
+            now = loop.time()
+            for worker in self._workers:
+                deadline = worker.deadline
+                if deadline is not None and now >= deadline and not worker.timed_out and worker.task:
+                    worker.timed_out = True
+                    worker.task.cancel()
 
     async def _failed(self, event: Event[Any], subscription: Subscription, attempt: int, reason: str) -> None:
         max_attempts = subscription.max_attempts or self.retry.max_attempts
@@ -474,6 +515,22 @@ class EventBus:
             logger.exception("could not publish delivery.failed for event %s", event.id)
         finally:
             self._finish(event)
+
+
+def _as_async(handler: Handler) -> Callable[[Any], Awaitable[Any]]:
+    """The handler itself when it is async; otherwise an async wrapper around it."""
+    call = getattr(handler, "__call__", None)  # noqa: B004 - async callable objects count too
+    if inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(call):
+        return handler  # type: ignore[return-value]
+
+    @functools.wraps(handler)
+    async def call_async(event: Event[Any]) -> Any:
+        result = handler(event)
+        if inspect.isawaitable(result):
+            return await result
+        return result
+
+    return call_async
 
 
 def _default_subscriber_id(handler: Handler) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import fnmatch
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from .._errors import StoreError
 from ._model import Event
 
 
@@ -136,56 +137,60 @@ def matches_filter(event: Event[Any], event_filter: EventFilter) -> bool:
     return not (event_filter.until and created > event_filter.until)
 
 
+_Row = tuple[DeliveryStatus, int, "str | None", "datetime | None"]
+_NEW_ROW: _Row = (DeliveryStatus.PENDING, 0, None, None)
+
+
 class MemoryStore(EventStore):
     """Keeps everything in dictionaries: fast, and gone when the process ends."""
 
     def __init__(self) -> None:
         self._events: dict[str, Event[Any]] = {}
-        self._deliveries: dict[str, dict[str, Delivery]] = {}
+        self._subscribers: dict[str, tuple[str, ...]] = {}
+        # Immutable rows keyed by (event id, subscriber): few objects for the garbage collector.
+        self._rows: dict[tuple[str, str], _Row] = {}
 
     async def append(self, event: Event[Any], subscribers: Sequence[str]) -> None:
         if event.id in self._events:
-            raise ValueError(f"event {event.id} is already stored")
+            raise StoreError(f"event {event.id} is already stored")
         self._events[event.id] = event
-        self._deliveries[event.id] = {name: Delivery(event.id, name) for name in subscribers}
+        self._subscribers[event.id] = tuple(subscribers)
+        for name in subscribers:
+            self._rows[event.id, name] = _NEW_ROW
 
     async def reset_deliveries(self, event_id: str, subscribers: Sequence[str]) -> None:
-        rows = self._deliveries.setdefault(event_id, {})
+        known = self._subscribers.get(event_id, ())
+        self._subscribers[event_id] = known + tuple(name for name in subscribers if name not in known)
+        now = datetime.now(UTC)
         for name in subscribers:
-            rows[name] = Delivery(event_id, name, updated_at=datetime.now(UTC))
+            self._rows[event_id, name] = (DeliveryStatus.PENDING, 0, None, now)
 
-    def _update(self, event_id: str, subscriber: str, **changes: Any) -> None:
-        rows = self._deliveries.get(event_id)
-        if rows is not None and subscriber in rows:
-            rows[subscriber] = replace(rows[subscriber], **changes)
+    def _set(
+        self, event_id: str, subscriber: str, status: DeliveryStatus, attempts: int, error: str | None
+    ) -> None:
+        row = self._rows.get((event_id, subscriber))
+        if row is not None:
+            self._rows[event_id, subscriber] = (status, attempts, error or row[2], datetime.now(UTC))
 
     def record_attempt(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
-        self._update(event_id, subscriber, attempts=attempts, last_error=error)
+        self._set(event_id, subscriber, DeliveryStatus.PENDING, attempts, error)
 
     def mark_delivered(self, event_id: str, subscriber: str, attempts: int) -> None:
-        rows = self._deliveries.get(event_id)
-        if rows is not None and subscriber in rows:
-            old = rows[subscriber]
-            rows[subscriber] = Delivery(
-                event_id, subscriber, DeliveryStatus.DELIVERED, attempts, old.last_error
-            )
+        row = self._rows.get((event_id, subscriber))
+        if row is not None:
+            self._rows[event_id, subscriber] = (DeliveryStatus.DELIVERED, attempts, row[2], row[3])
 
     def mark_dead(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
-        self._update(
-            event_id,
-            subscriber,
-            status=DeliveryStatus.DEAD,
-            attempts=attempts,
-            last_error=error,
-            updated_at=datetime.now(UTC),
-        )
+        self._set(event_id, subscriber, DeliveryStatus.DEAD, attempts, error)
+
+    def _statuses(self, event_id: str) -> list[DeliveryStatus]:
+        return [self._rows[event_id, name][0] for name in self._subscribers[event_id]]
 
     async def pending(self) -> list[PendingDelivery]:
         found = [
-            PendingDelivery(self._events[event_id], row.subscriber, row.attempts)
-            for event_id, rows in self._deliveries.items()
-            for row in rows.values()
-            if row.status is DeliveryStatus.PENDING
+            PendingDelivery(self._events[event_id], subscriber, row[1])
+            for (event_id, subscriber), row in self._rows.items()
+            if row[0] is DeliveryStatus.PENDING
         ]
         found.sort(key=lambda item: (-item.event.priority, item.event.context.timestamp))
         return found
@@ -194,19 +199,16 @@ class MemoryStore(EventStore):
         return self._events.get(event_id)
 
     async def deliveries(self, event_id: str) -> list[Delivery]:
-        rows = self._deliveries.get(event_id, {})
-        return [rows[name] for name in sorted(rows)]
+        names = sorted(self._subscribers.get(event_id, ()))
+        return [Delivery(event_id, name, *self._rows[event_id, name]) for name in names]
 
     async def query(self, event_filter: EventFilter) -> list[Event[Any]]:
-        found = []
-        for event in self._events.values():
-            if not matches_filter(event, event_filter):
-                continue
-            if event_filter.status is not None and not any(
-                row.status is event_filter.status for row in self._deliveries[event.id].values()
-            ):
-                continue
-            found.append(event)
+        found = [
+            event
+            for event in self._events.values()
+            if matches_filter(event, event_filter)
+            and (event_filter.status is None or event_filter.status in self._statuses(event.id))
+        ]
         found.sort(key=lambda event: event.context.timestamp)
         return found[: event_filter.limit] if event_filter.limit else found
 
@@ -215,9 +217,10 @@ class MemoryStore(EventStore):
             event_id
             for event_id, event in self._events.items()
             if event.context.timestamp < older_than
-            and all(row.status is DeliveryStatus.DELIVERED for row in self._deliveries[event_id].values())
+            and all(status is DeliveryStatus.DELIVERED for status in self._statuses(event_id))
         ]
         for event_id in doomed:
             del self._events[event_id]
-            del self._deliveries[event_id]
+            for name in self._subscribers.pop(event_id):
+                del self._rows[event_id, name]
         return len(doomed)
