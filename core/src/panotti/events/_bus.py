@@ -521,7 +521,7 @@ def _as_async(handler: Handler) -> Callable[[Any], Awaitable[Any]]:
     """The handler itself when it is async; otherwise an async wrapper around it."""
     call = getattr(handler, "__call__", None)  # noqa: B004 - async callable objects count too
     if inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(call):
-        return handler  # type: ignore[return-value]
+        return handler
 
     @functools.wraps(handler)
     async def call_async(event: Event[Any]) -> Any:
