@@ -90,7 +90,9 @@ def noise(kind: str, rate: int, count: int, seed: int) -> tuple[np.ndarray, np.n
         result = _colored(rng, count, 1.0) * smoothed / np.mean(smoothed)
     elif kind == "clicks":
         result = 0.05 * rng.standard_normal(count)
-        click = np.exp(-np.arange(int(0.004 * rate)) / (0.0008 * rate)) * rng.standard_normal(int(0.004 * rate))
+        click = np.exp(-np.arange(int(0.004 * rate)) / (0.0008 * rate)) * rng.standard_normal(
+            int(0.004 * rate)
+        )
         for start in np.cumsum(rng.exponential(0.15 * rate, int(count / (0.15 * rate)) + 1)).astype(int):
             if start + len(click) < count:
                 result[start : start + len(click)] += 8 * click
@@ -120,5 +122,7 @@ def mixture(kind: str, snr_db: float, rate: int, seconds: float, seed: int) -> d
         "clean": clean * gain,
         "noisy": noisy * gain,
         "reference": reference,
-        "far_only": (np.abs(clean) < 1e-4) & (np.abs(scale * interference) > 1e-3) if kind == "bleed" else None,
+        "far_only": (np.abs(clean) < 1e-4) & (np.abs(scale * interference) > 1e-3)
+        if kind == "bleed"
+        else None,
     }

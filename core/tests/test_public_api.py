@@ -36,7 +36,9 @@ def test_every_export_is_documented(name: str) -> None:
 
 def test_every_hook_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    hooks = [name for name, value in vars(hookspecs).items() if name.startswith("panotti_") and callable(value)]
+    hooks = [
+        name for name, value in vars(hookspecs).items() if name.startswith("panotti_") and callable(value)
+    ]
     assert hooks
     for hook in hooks:
         assert hook in readme, f"{hook} is not documented in README.md"

@@ -122,7 +122,11 @@ def clean_file(
         )
         predictor = EchoPredictor(transfer)
 
-    near_stft, far_stft, out_stft = StreamingSTFT(stft_size), StreamingSTFT(stft_size), StreamingSTFT(stft_size)
+    near_stft, far_stft, out_stft = (
+        StreamingSTFT(stft_size),
+        StreamingSTFT(stft_size),
+        StreamingSTFT(stft_size),
+    )
     suppressor = Suppressor(near_stft.bins, hop_seconds, options.max_attenuation_db)
     highpass = _HighPass(options.highpass_hz, rate)
     totals = {"in": 0.0, "out": 0.0, "signal": 0.0, "noise": 0.0, "bleed_in": 0.0, "bleed_out": 0.0}
@@ -224,15 +228,17 @@ def _clean_spectra(
         bleed_frames = echo_power.sum(axis=0) > 0.5 * original_power.sum(axis=0)
         totals["bleed_in"] += float(original_power[:, bleed_frames].sum())
         totals["bleed_out"] += float((np.abs(cleaned[:, bleed_frames]) ** 2).sum())
-    return cleaned
+    return np.asarray(cleaned)
 
 
 def _subtype(input_subtype: str, output: Path) -> str:
     fmt = _format(output)
-    return input_subtype if soundfile.check_format(fmt, input_subtype) else soundfile.default_subtype(fmt)
+    if soundfile.check_format(fmt, input_subtype):
+        return input_subtype
+    return str(soundfile.default_subtype(fmt))
 
 
 def _format(output: Path) -> str:
     suffix = output.suffix.lower().lstrip(".")
-    known = {name.lower(): name for name in soundfile.available_formats()}
+    known: dict[str, str] = {str(name).lower(): str(name) for name in soundfile.available_formats()}
     return known.get(suffix, "WAV")

@@ -156,8 +156,8 @@ def _solve(gram: Complex, cross: Complex) -> Complex:
     taps = gram.shape[-1]
     load = np.einsum("kll->k", gram).real / taps * 1e-3 + 1e-10
     regularised = gram + load[:, None, None] * np.eye(taps)
-    solved: Complex = np.linalg.solve(regularised, cross[..., None])[..., 0]
-    return solved
+    solved = np.linalg.solve(regularised, cross[..., None])[..., 0]
+    return np.asarray(solved, dtype=np.complex128)
 
 
 class EchoPredictor:

@@ -4,9 +4,10 @@ Noise: the speech-presence-probability MMSE estimator of Gerkmann and Hendriks
 (2012), which follows stationary and slowly varying noise within a fraction
 of a second and hardly leaks speech into the estimate. It starts from a
 minimum-statistics estimate of the first block, so no noise-only lead-in is
-needed, and is capped by a multiple of that minimum-statistics estimate. Gain: decision-directed a priori SNR (Ephraim and Malah) and a
-Wiener gain raised to ``GAIN_EXPONENT`` (gentler than plain Wiener, which
-keeps speech intact), never below the floor set by the maximum attenuation.
+needed, and is capped by a multiple of that minimum-statistics estimate.
+Gain: decision-directed a priori SNR (Ephraim and Malah) and a Wiener gain
+raised to ``GAIN_EXPONENT`` (gentler than plain Wiener, which keeps speech
+intact), never below the floor set by the maximum attenuation.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class Suppressor:
             speech = 1.0 / (1.0 + odds * np.exp(-np.minimum(posterior_noise * ratio, 50.0)))
             presence = PRESENCE_SMOOTHING * presence + (1 - PRESENCE_SMOOTHING) * speech
             speech = np.where(presence > 0.99, np.minimum(speech, 0.99), speech)
-            noise = NOISE_SMOOTHING * noise + (1 - NOISE_SMOOTHING) * ((1 - speech) * current + speech * noise)
+            noise = NOISE_SMOOTHING * noise + (1 - NOISE_SMOOTHING) * (
+                (1 - speech) * current + speech * noise
+            )
             noise = np.minimum(noise, ceiling[:, frame])
             noise_out[:, frame] = noise
             # Gain from the decision-directed a priori SNR against noise and extra interference.
