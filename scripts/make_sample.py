@@ -53,7 +53,7 @@ def room_response(rng: np.random.Generator) -> np.ndarray:
     decay = np.exp(-np.arange(length) / (0.015 * RATE))
     response = rng.standard_normal(length) * decay * 0.3
     response[0] = 1.0
-    return response / np.abs(response).sum() * 2.0
+    return response / np.sqrt(np.sum(response**2))
 
 
 def pink_noise(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -75,7 +75,7 @@ def main(out: Path) -> None:
         end = min(count, begin + len(speech))
         tracks[who][begin:end] += speech[: end - begin]
     delay = int(0.035 * RATE)
-    bleed = np.convolve(tracks["far"], room_response(rng))[:count] * 0.25
+    bleed = np.convolve(tracks["far"], room_response(rng))[:count] * 0.3  # about -10 dB: a laptop
     bleed = np.concatenate([np.zeros(delay), bleed[: count - delay]])
     time = np.arange(count) / RATE
     hum = 0.004 * (np.sin(2 * np.pi * 50 * time) + 0.5 * np.sin(2 * np.pi * 150 * time))

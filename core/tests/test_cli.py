@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import soundfile
 from click.testing import CliRunner, Result
-from conftest import Site
 
+from conftest import Site
 from panotti.cli import cli
 
 PRODUCER = """

@@ -2,8 +2,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import PLUGIN_CODE, Site
 
+from conftest import PLUGIN_CODE, Site
 from panotti.plugins import PluginState
 
 

@@ -116,10 +116,13 @@ def _taps_view(history: Complex, spectra: Complex, taps: int) -> tuple[Complex, 
 class EchoPathEstimator:
     """Least-squares multi-tap transfer per frequency bin, from reference to microphone.
 
-    Fitted block by block; each block's statistics count in proportion to
-    how well the reference explains the microphone there (squared), so
-    stretches where the local speaker talks over the far end (double talk)
-    barely move the estimate.
+    The statistics are summed over the whole recording, each frame weighted
+    by how well the estimate so far explains it (iteratively reweighted
+    least squares with Cauchy weights): frames where the local speaker talks
+    over the far end (double talk) leave large residuals and count little,
+    without a double-talk detector. The weights come from the estimate of
+    the earlier blocks, never from a fit to the frame itself, which would
+    favour frames where noise happens to look like the reference.
     """
 
     def __init__(self, bins: int, taps: int) -> None:
@@ -127,25 +130,23 @@ class EchoPathEstimator:
         self._history = np.zeros((bins, taps - 1), dtype=np.complex128)
         self._gram = np.zeros((bins, taps, taps), dtype=np.complex128)
         self._cross = np.zeros((bins, taps), dtype=np.complex128)
-        self.weight = 0.0
+        self._blocks = 0
 
     def add(self, microphone: Complex, reference: Complex) -> None:
         """Add a block of spectra (bins x frames) of both tracks."""
         if microphone.shape[1] == 0:
             return
         view, self._history = _taps_view(self._history, reference, self.taps)
-        if np.mean(np.abs(reference) ** 2) < 1e-10:
-            return
-        gram = np.einsum("ktl,ktm->klm", view.conj(), view)
-        cross = np.einsum("ktl,kt->kl", view.conj(), microphone)
-        fit = _solve(gram, cross)
-        residual = microphone - np.einsum("ktl,kl->kt", view, fit)
-        energy = np.sum(np.abs(microphone) ** 2, axis=1)
-        explained = 1.0 - np.sum(np.abs(residual) ** 2, axis=1) / np.maximum(energy, 1e-12)
-        weight = np.clip(explained, 0.0, 1.0) ** 2
-        self._gram += weight[:, None, None] * gram
-        self._cross += weight[:, None] * cross
-        self.weight += float(weight.mean())
+        if self._blocks:
+            residual = np.abs(microphone - np.einsum("ktl,kl->kt", view, self.solve())) ** 2
+            scale = np.median(residual, axis=1, keepdims=True) + 1e-12
+            weight = 1.0 / (1.0 + residual / (4.0 * scale))
+        else:
+            weight = np.ones(microphone.shape)
+        weighted = view.conj() * weight[:, :, None]
+        self._gram += np.einsum("ktl,ktm->klm", weighted, view)
+        self._cross += np.einsum("ktl,kt->kl", weighted, microphone)
+        self._blocks += 1
 
     def solve(self) -> Complex:
         """The transfer (bins x taps); zeros when the reference was never heard."""
@@ -154,7 +155,10 @@ class EchoPathEstimator:
 
 def _solve(gram: Complex, cross: Complex) -> Complex:
     taps = gram.shape[-1]
-    load = np.einsum("kll->k", gram).real / taps * 1e-3 + 1e-10
+    power = np.einsum("kll->k", gram).real / taps
+    # Ridge loading against the loudest bins too: where the far end has (almost) no energy, the
+    # path is unknowable and must come out as zero, not as a huge fit to noise.
+    load = 1e-3 * power + 1e-2 * float(np.median(power)) + 1e-12
     regularised = gram + load[:, None, None] * np.eye(taps)
     solved = np.linalg.solve(regularised, cross[..., None])[..., 0]
     return np.asarray(solved, dtype=np.complex128)
