@@ -14,7 +14,7 @@ def spectrogram_comparison(before: Path, after: Path, image: Path, seconds: floa
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True, constrained_layout=True)
+    figure, axes = plt.subplots(2, 1, figsize=(9, 5), sharex=True, constrained_layout=True)
     for axis, path, title in zip(axes, (before, after), ("before", "after"), strict=True):
         info = soundfile.info(str(path))
         data, rate = soundfile.read(str(path), frames=int(seconds * info.samplerate), always_2d=True)
@@ -24,5 +24,5 @@ def spectrogram_comparison(before: Path, after: Path, image: Path, seconds: floa
         axis.set_ylim(0, min(8000, rate / 2))
     axes[-1].set_xlabel("seconds")
     image.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(image, dpi=100)
+    figure.savefig(image, dpi=72)
     plt.close(figure)

@@ -19,6 +19,7 @@ from ._suppress import Suppressor
 
 ECHO_PATH_SECONDS = 0.12
 """Length of the room response the echo model covers (after the delay)."""
+DELAY_MARGIN_SECONDS = 0.02
 FRAMES_PER_BLOCK = 64
 
 Progress = Callable[[float, str], None]
@@ -115,8 +116,11 @@ def clean_file(
         assert reference is not None
         delay, _confidence = estimate_delay(microphone, reference, rate, options.max_delay_seconds)
         report(1 / stages, "estimating the echo path")
-        aligned = AlignedReader(reference, rate, delay)
-        taps = max(1, math.ceil(ECHO_PATH_SECONDS / hop_seconds)) + 1
+        # Start the echo model a little early: an estimate that is late would miss the direct path,
+        # one that is early only spends a tap.
+        margin = int(DELAY_MARGIN_SECONDS * rate)
+        aligned = AlignedReader(reference, rate, delay - margin)
+        taps = max(1, math.ceil((ECHO_PATH_SECONDS + DELAY_MARGIN_SECONDS) / hop_seconds)) + 1
         transfer = _estimate_echo_path(
             microphone, aligned, stft_size, taps, lambda f, m: report((1 + f) / stages, m)
         )

@@ -13,6 +13,8 @@ from scipy.signal import resample_poly
 from ._stft import Complex, Float
 
 _RESAMPLE_MARGIN = 256
+SPEECH_BAND = (100.0, 4000.0)
+"""Frequencies (Hz) the delay estimate listens to."""
 
 
 def to_mono(block: Float) -> Float:
@@ -97,6 +99,9 @@ def estimate_delay(
         reader.close()
     if used == 0:
         return 0, 0.0
+    # Only the speech band: elsewhere PHAT would give noise-only bins as much say as speech.
+    frequencies = np.fft.rfftfreq(size, 1 / rate)
+    accumulated[(frequencies < SPEECH_BAND[0]) | (frequencies > SPEECH_BAND[1])] = 0
     correlation = np.fft.irfft(accumulated, n=size)
     limit = int(max_delay_seconds * rate)
     lags = np.concatenate([np.arange(0, limit + 1), np.arange(-limit, 0)])
