@@ -52,7 +52,9 @@ def wideband_pesq(reference: np.ndarray, estimate: np.ndarray, rate: int) -> flo
         return float("nan")
 
 
-def run_system(name: str, noisy: np.ndarray, reference: np.ndarray | None, rate: int, folder: Path) -> np.ndarray:
+def run_system(
+    name: str, noisy: np.ndarray, reference: np.ndarray | None, rate: int, folder: Path
+) -> np.ndarray:
     if name == "panotti":
         soundfile.write(folder / "in.wav", noisy, rate, subtype="FLOAT")
         ref_path = None
@@ -88,7 +90,9 @@ def quality_table(seconds: float) -> tuple[list[dict[str, object]], dict[str, fl
                         row[f"stoi_{system}"] = stoi(clean, out, rate)
                         far_only = mix["far_only"]
                         if system == "panotti" and far_only is not None:
-                            bleed.append(10 * np.log10(np.sum(noisy[far_only] ** 2) / np.sum(out[far_only] ** 2)))
+                            bleed.append(
+                                10 * np.log10(np.sum(noisy[far_only] ** 2) / np.sum(out[far_only] ** 2))
+                            )
                     rows.append(row)
                     print(
                         f"  {rate // 1000} kHz {kind:<7} {snr:>2} dB done: ΔSI-SDR "
@@ -149,7 +153,10 @@ def speed_table(lengths: list[int]) -> list[dict[str, object]]:
                 if system == "nr-nonstationary" and minutes > 10:
                     continue  # minutes of runtime and gigabytes; its 10-minute row shows the trend
                 done = subprocess.run(
-                    [sys.executable, "-c", _CHILD, system, str(path)], capture_output=True, text=True, check=True
+                    [sys.executable, "-c", _CHILD, system, str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
                 measured = json.loads(done.stdout.strip().splitlines()[-1])
                 rows.append(
@@ -180,7 +187,12 @@ def report(rows: list[dict[str, object]], bleed: dict[str, float], speed: list[d
     lines.append("|" + "---|" * 15)
     noisy_rows = [row for row in rows if row["noise"] != "clean"]
     for row in noisy_rows:
-        cells = [f"{int(row['rate']) // 1000} kHz", str(row["noise"]), f"{row['snr']} dB", f"{row['si_sdr_in']:.1f}"]  # type: ignore[call-overload]
+        cells = [
+            f"{int(row['rate']) // 1000} kHz",
+            str(row["noise"]),
+            f"{row['snr']} dB",
+            f"{row['si_sdr_in']:.1f}",
+        ]  # type: ignore[call-overload]
         cells += [f"{row[f'd_si_sdr_{s}']:+.1f}" for s in SYSTEMS]
         cells += [f"{row['pesq_in']:.2f}"] + [f"{row[f'pesq_{s}']:.2f}" for s in SYSTEMS]
         cells += [f"{row['stoi_in']:.3f}"] + [f"{row[f'stoi_{s}']:.3f}" for s in SYSTEMS]
@@ -192,7 +204,9 @@ def report(rows: list[dict[str, object]], bleed: dict[str, float], speed: list[d
         chosen = [row for row in noisy_rows if row["noise"] == kind]
         averages = [mean([float(row[f"d_si_sdr_{s}"]) for row in chosen]) for s in SYSTEMS]  # type: ignore[arg-type]
         lowest = min(float(row["d_si_sdr_panotti"]) for row in chosen)  # type: ignore[arg-type]
-        lines.append(f"| {kind} | {averages[0]:+.2f} | {averages[1]:+.2f} | {averages[2]:+.2f} | {lowest:+.2f} |")
+        lines.append(
+            f"| {kind} | {averages[0]:+.2f} | {averages[1]:+.2f} | {averages[2]:+.2f} | {lowest:+.2f} |"
+        )
     lines.append("\n### Clean input (SI-SDR of the output against the input, dB; higher keeps more)\n")
     lines.append("| rate | panotti | nr-stationary | nr-nonstationary |")
     lines.append("|---|---|---|---|")
@@ -215,7 +229,9 @@ def report(rows: list[dict[str, object]], bleed: dict[str, float], speed: list[d
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each quality condition")
     parser.add_argument("--long", default="10,60", help="minutes of the speed files, comma separated")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")

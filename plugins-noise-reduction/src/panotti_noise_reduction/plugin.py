@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ from panotti import Event, PluginBase, RecordingEnded, RecordingError, handles, 
 from panotti.audio import probe
 
 from ._cli import denoise
-from ._worker import ProgressFile, clean_in_worker
+from ._process import Result, clean_file
 from .events import (
     CleaningStats,
     NoiseReductionCompleted,
@@ -82,20 +80,10 @@ class NoiseReductionPlugin(PluginBase[NoiseReductionSettings]):
             event_type=NoiseReductionCompleted,
         )
 
-    async def _clean(self, microphone: Path, output: Path, reference: Path | None) -> Any:
-        with tempfile.TemporaryDirectory(prefix="panotti-nr-") as folder:
-            progress = ProgressFile(Path(folder) / "progress")
-            job = asyncio.ensure_future(
-                self.run_in_process(
-                    clean_in_worker, microphone, output, reference, self.settings.options(), progress.path
-                )
-            )
-            while not job.done():
-                await asyncio.wait({job}, timeout=0.25)
-                seen = progress.read()
-                if seen is not None:
-                    self.report_progress(*seen)
-            return job.result()
+    async def _clean(self, microphone: Path, output: Path, reference: Path | None) -> Result:
+        return await self.run_in_process_with_progress(
+            clean_file, microphone, output, reference, self.settings.options()
+        )
 
     async def _fail(self, recording: Any, reason: str) -> None:
         self.logger.warning("recording %s: %s", recording.recording_id, reason)

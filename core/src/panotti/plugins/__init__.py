@@ -4,6 +4,7 @@ from ._base import HandlerSpec, PluginBase, PluginContext, declared_handlers, ha
 from ._config import Paths, PluginConfig, PluginSettings, interpolate, read_plugin_config, validate_settings
 from ._discovery import ENTRY_POINT_GROUP, DiscoveredPlugin, PluginManifest, discover
 from ._manager import PluginManager, PluginRecord, PluginState
+from ._progress import ProgressFile
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -18,6 +19,7 @@ __all__ = [
     "PluginRecord",
     "PluginSettings",
     "PluginState",
+    "ProgressFile",
     "declared_handlers",
     "discover",
     "handles",

@@ -7,6 +7,7 @@ import functools
 import inspect
 import logging
 import multiprocessing
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 from ..events import Event, EventBus, EventPriority, ProgressUpdate, Subscription, current_event
 from ..recording import validate_recording_id
 from ._config import PluginSettings
+from ._progress import ProgressFile
 
 SettingsT = TypeVar("SettingsT", bound=PluginSettings)
 P = ParamSpec("P")
@@ -246,6 +248,23 @@ class PluginBase(Generic[SettingsT]):
         """Run CPU-heavy work in this plugin's bounded process pool (picklable arguments)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor(True), functools.partial(function, *args, **kwargs))
+
+    async def run_in_process_with_progress(self, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """Like :meth:`run_in_process`, passing ``progress=`` a callback whose reports reach the host.
+
+        ``function`` calls ``progress(fraction, message)`` in the worker; the
+        plugin relays it with :meth:`report_progress` for the event being handled.
+        """
+        cause = current_event.get()
+        with tempfile.TemporaryDirectory(prefix=f"panotti-{self.name}-") as folder:
+            progress = ProgressFile(Path(folder) / "progress")
+            job = asyncio.ensure_future(self.run_in_process(function, *args, progress=progress, **kwargs))
+            while not job.done():
+                await asyncio.wait({job}, timeout=0.25)
+                seen = progress.read()
+                if seen is not None:
+                    self.report_progress(*seen, cause=cause)
+            return job.result()
 
     # -- files -----------------------------------------------------------
 

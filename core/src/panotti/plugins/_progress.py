@@ -1,4 +1,4 @@
-"""What runs in the worker process: the cleaning, reporting progress through a small file."""
+"""Progress from worker processes: a tiny file the worker writes and the plugin polls."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import os
 import time
 from pathlib import Path
 
-from ._process import Options, Result, clean_file
-
 
 class ProgressFile:
-    """Progress written to a file at most a few times a second; read by the plugin."""
+    """A picklable progress callback: ``progress(fraction, message)`` in the worker.
+
+    Writes at most every ``interval`` seconds (always the final 1.0), atomically,
+    so the reader never sees half a line.
+    """
 
     def __init__(self, path: Path, interval: float = 0.2) -> None:
         self.path = path
         self.interval = interval
         self._last = 0.0
 
-    def __call__(self, fraction: float, message: str) -> None:
+    def __call__(self, fraction: float, message: str = "") -> None:
         now = time.monotonic()
         if now - self._last < self.interval and fraction < 1.0:
             return
@@ -33,10 +35,3 @@ class ProgressFile:
             return float(fraction), message
         except (OSError, ValueError):
             return None
-
-
-def clean_in_worker(
-    microphone: Path, output: Path, reference: Path | None, options: Options, progress_path: Path
-) -> Result:
-    """Entry point of the worker process (everything here is picklable)."""
-    return clean_file(microphone, output, reference, options, ProgressFile(progress_path))
