@@ -38,7 +38,8 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over every package."""
-    session.install("mypy", "types-PyYAML", "./core[testing]", *[f"./{folder}[testing]" for folder in PLUGIN_FOLDERS])
+    plugins = [f"./{folder}[testing]" for folder in PLUGIN_FOLDERS]
+    session.install("mypy", "types-PyYAML", "./core[testing]", *plugins)
     session.run("mypy", "core/src", *[f"{folder}/src" for folder in PLUGIN_FOLDERS])
 
 
