@@ -240,10 +240,10 @@ def process(
                 if key.endswith(("_path", "_paths", "_dir", "reason", "error")) and value:
                     out.print(f"      {key}: {value}")
         for failure in failures:
-            err.print(
-                f"[red]failed:[/] {failure['name']} {failure.get('plugin') or ''}"
-                f" {json.dumps(failure.get('data'))}"
-            )
+            raw = failure.get("data")
+            data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            detail = data.get("reason") or data.get("error") or json.dumps(data)
+            err.print(f"[red]failed:[/] {failure['name']} ({failure.get('plugin') or 'host'}): {detail}")
     if timed_out:
         raise SystemExit(EXIT_TIMEOUT)
     raise SystemExit(EXIT_FAILED if failures else EXIT_OK)
