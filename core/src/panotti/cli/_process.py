@@ -241,8 +241,8 @@ def process(
                     out.print(f"      {key}: {value}")
         for failure in failures:
             raw = failure.get("data")
-            data: dict[str, Any] = raw if isinstance(raw, dict) else {}
-            detail = data.get("reason") or data.get("error") or json.dumps(data)
+            facts: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            detail = facts.get("reason") or facts.get("error") or json.dumps(facts)
             err.print(f"[red]failed:[/] {failure['name']} ({failure.get('plugin') or 'host'}): {detail}")
     if timed_out:
         raise SystemExit(EXIT_TIMEOUT)
