@@ -49,7 +49,7 @@ def pieces(path: Path, chunk_seconds: float) -> Iterator[tuple[float, NDArray[np
     """
     with soundfile.SoundFile(str(path)) as source:
         rate = source.samplerate
-        read = int((chunk_seconds + SEARCH_SECONDS) * rate)
+        read = int((chunk_seconds + 2 * SEARCH_SECONDS) * rate)
         carry = np.zeros(0, dtype=np.float32)
         offset = 0
         finished = False
@@ -58,7 +58,7 @@ def pieces(path: Path, chunk_seconds: float) -> Iterator[tuple[float, NDArray[np
             finished = len(block) < read
             audio = np.concatenate([carry, _to_rate(block, rate)]) if len(block) else carry
             planned = int(chunk_seconds * RATE)
-            if finished or len(audio) <= planned + int(SEARCH_SECONDS * RATE):
+            if len(audio) < planned + int(SEARCH_SECONDS * RATE) + RATE // 10:
                 cut = len(audio) if finished else min(len(audio), planned)
             else:
                 cut = _quietest_cut(audio, planned)
