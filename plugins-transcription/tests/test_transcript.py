@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,6 @@ def test_pieces_cover_the_track_and_cut_in_quiet_places(tmp_path: Path, rate: in
     total = sum(len(audio) for _, audio in found) / 16000
     assert total == pytest.approx(seconds, abs=0.01)
     offsets = [offset for offset, _ in found]
-    assert offsets[0] == 0 and all(b > a for a, b in zip(offsets, offsets[1:], strict=False))
+    assert offsets[0] == 0 and all(b > a for a, b in itertools.pairwise(offsets))
     for offset in offsets[1:]:
         assert 28.6 <= offset % 30 <= 29.2, f"cut at {offset:.2f} s is not in the pause"
