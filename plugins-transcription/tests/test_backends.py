@@ -19,29 +19,30 @@ def test_local_backend_transcribes_real_speech(tiny_model: str, sample_recording
 
 
 def test_remote_backend_through_the_openai_client(openai_server, short_wav) -> None:
-    openai_server.answer(body=verbose_json("we ship on friday"))
-    settings = TranscriptionSettings(backend="remote", base_url=openai_server.url, api_key="sk-test-123")
+    openai_server.answer(200, verbose_json("we ship on friday"))
+    settings = TranscriptionSettings(backend="remote", base_url=openai_server.api, api_key="sk-test-123")
     transcript = transcribe_tracks([(short_wav, "Me")], settings, recording_id="r")
     assert [s.text for s in transcript.segments] == ["we ship on friday"]
     assert [w.text for w in transcript.segments[0].words] == ["we", "ship", "on", "friday"]
     request = openai_server.requests[0]
-    assert request["path"] == "/v1/audio/transcriptions" and request["has_wav"] and request["model_field"]
-    assert request["authorization"] == "Bearer sk-test-123"
-    assert "multipart/form-data" in request["content_type"]
+    assert request.path == "/v1/audio/transcriptions"
+    assert b"RIFF" in request.body and b'name="model"' in request.body
+    assert request.headers["authorization"] == "Bearer sk-test-123"
+    assert "multipart/form-data" in request.headers["content-type"]
 
 
 def test_remote_backend_retries_5xx_and_429(openai_server, short_wav) -> None:
-    openai_server.answer(503, {"message": "overloaded"})
-    openai_server.answer(429, {"message": "slow down"}, retry_after="0")
-    openai_server.answer(body=verbose_json("finally"))
-    settings = TranscriptionSettings(backend="remote", base_url=openai_server.url, max_retries=3)
+    openai_server.answer(503, {"error": {"message": "overloaded"}})
+    openai_server.answer(429, {"error": {"message": "slow down"}}, retry_after="0")
+    openai_server.answer(200, verbose_json("finally"))
+    settings = TranscriptionSettings(backend="remote", base_url=openai_server.api, max_retries=3)
     transcript = transcribe_tracks([(short_wav, "Me")], settings, recording_id="r")
     assert transcript.segments[0].text == "finally" and len(openai_server.requests) == 3
 
 
 def test_remote_backend_gives_up_with_a_clear_error(openai_server, short_wav) -> None:
-    openai_server.answer(401, {"message": "invalid api key"})
-    settings = TranscriptionSettings(backend="remote", base_url=openai_server.url, api_key="sk-secret-999")
+    openai_server.answer(401, {"error": {"message": "invalid api key"}})
+    settings = TranscriptionSettings(backend="remote", base_url=openai_server.api, api_key="sk-secret-999")
     with pytest.raises(BackendError, match="401") as raised:
         transcribe_tracks([(short_wav, "Me")], settings, recording_id="r")
     assert "sk-secret-999" not in str(raised.value)
@@ -49,9 +50,9 @@ def test_remote_backend_gives_up_with_a_clear_error(openai_server, short_wav) ->
 
 def test_remote_backend_timeout(openai_server, short_wav) -> None:
     for _ in range(2):
-        openai_server.answer(body=verbose_json("late"), delay=1.5)
+        openai_server.answer(200, verbose_json("late"), delay=1.5)
     settings = TranscriptionSettings(
-        backend="remote", base_url=openai_server.url, timeout_seconds=0.3, max_retries=1
+        backend="remote", base_url=openai_server.api, timeout_seconds=0.3, max_retries=1
     )
     with pytest.raises(BackendError, match="did not answer in time"):
         transcribe_tracks([(short_wav, "Me")], settings, recording_id="r")

@@ -40,7 +40,7 @@ async def test_waits_for_noise_reduction_and_transcribes_once(
     panotti_harness, sample_recording, openai_server, tmp_path
 ) -> None:
     for _ in range(4):
-        openai_server.answer(body=verbose_json("cleaned speech"))
+        openai_server.answer(200, verbose_json("cleaned speech"))
 
     async def pretend_noise_reduction(event: Event) -> None:
         await panotti_harness.bus.publish(
@@ -58,7 +58,7 @@ async def test_waits_for_noise_reduction_and_transcribes_once(
         pretend_noise_reduction,
         subscriber="noise_reduction:on_recording_ended@recording.ended",
     )
-    await panotti_harness.load("transcription", {"backend": "remote", "base_url": openai_server.url})
+    await panotti_harness.load("transcription", {"backend": "remote", "base_url": openai_server.api})
     ended = await panotti_harness.publish_recording(sample_recording.microphone, sample_recording.system)
     events = await panotti_harness.settle(ended, timeout=120)
     completed = [e for e in events if e.name == "transcription.completed"]
@@ -69,9 +69,9 @@ async def test_waits_for_noise_reduction_and_transcribes_once(
 async def test_failure_is_reported_and_nothing_written(
     panotti_harness, tmp_path, openai_server, short_wav
 ) -> None:
-    openai_server.answer(500, {"message": "internal"})
+    openai_server.answer(500, {"error": {"message": "internal"}})
     await panotti_harness.load(
-        "transcription", {"backend": "remote", "base_url": openai_server.url, "max_retries": 0}
+        "transcription", {"backend": "remote", "base_url": openai_server.api, "max_retries": 0}
     )
     ended = await panotti_harness.publish_recording(short_wav)
     events = await panotti_harness.settle(ended, timeout=60)

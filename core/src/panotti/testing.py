@@ -14,7 +14,7 @@ Core is imported inside the fixtures, so loading this plugin costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ import pytest
 
 if TYPE_CHECKING:
     from ._harness import PluginHarness, SampleRecording
+    from ._http import ScriptedServer
 
 try:
     import pytest_asyncio
@@ -30,7 +31,7 @@ try:
 except ImportError:  # the fixtures below need it; say so only when one is used
     _HAS_PYTEST_ASYNCIO = False
 
-__all__ = ["make_plugin_distribution", "panotti_harness", "sample_recording"]
+__all__ = ["make_plugin_distribution", "panotti_harness", "sample_recording", "scripted_server"]
 
 
 def make_plugin_distribution(site: Path, **options: Any) -> Path:
@@ -38,6 +39,16 @@ def make_plugin_distribution(site: Path, **options: Any) -> Path:
     from ._harness import make_plugin_distribution as make
 
     return make(site, **options)
+
+
+@pytest.fixture
+def scripted_server() -> Iterator[ScriptedServer]:
+    """A real HTTP server on 127.0.0.1 answering scripted replies (for API clients); see ``_http``."""
+    from ._http import ScriptedServer
+
+    server = ScriptedServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ class PluginManifest(BaseModel):
         requires = ["noise_reduction>=0.1"]   # must be present and active
         after = ["transcription"]             # run after these when they are active
         host_api = ">=1,<2"                   # panotti host API versions supported
+        enabled_by_default = true             # false: disabled until configured
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -38,6 +39,9 @@ class PluginManifest(BaseModel):
     requires: list[str] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
     host_api: str | None = None
+    enabled_by_default: bool = True
+    """False for plugins that need configuring first (an API key): they stay disabled until
+    their config file exists and enables them."""
 
     @field_validator("requires")
     @classmethod

@@ -177,6 +177,11 @@ class PluginManager:
             return
         if not record.config.enabled:
             record.fail(PluginState.DISABLED, f"disabled in {record.config_file}")
+        elif not record.found.manifest.enabled_by_default and not record.config_file.exists():
+            record.fail(
+                PluginState.DISABLED,
+                f"needs configuring first: `panotti plugins init {record.name}`, then enable it",
+            )
 
     def _check_compatibility(self, record: PluginRecord) -> None:
         host_api = record.found.manifest.host_api
