@@ -106,6 +106,6 @@ class ScriptedServer:
                     with server._lock:
                         server.in_flight -= 1
 
-            do_GET = do_POST = _serve  # noqa: N815 - http.server's naming
+            do_GET = do_POST = _serve
 
         return Handler
