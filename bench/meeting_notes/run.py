@@ -62,7 +62,9 @@ def speed() -> list[dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         for minutes in (10, 60, 180):
             path, turns = long_transcript(minutes, Path(tmp))
-            done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True
+            )
             measured = json.loads(done.stdout)
             words = len(path.read_text(encoding="utf-8").split())
             rows.append({"minutes": minutes, "turns": turns, "words": words, **measured})
@@ -102,7 +104,10 @@ def quality() -> dict[str, dict[str, float]]:
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=True)
     totals = {"tp": 0, "found": 0, "expected": 0}
-    scores: dict[str, dict[str, list[float]]] = {"panotti": {"rouge1": [], "rougeL": []}, "sumy": {"rouge1": [], "rougeL": []}}
+    scores: dict[str, dict[str, list[float]]] = {
+        "panotti": {"rouge1": [], "rougeL": []},
+        "sumy": {"rouge1": [], "rougeL": []},
+    }
     for name in MEETINGS:
         path = FIXTURES / f"{name}.md"
         reference = json.loads((FIXTURES / f"{name}.reference.json").read_text())
@@ -145,10 +150,14 @@ def main() -> None:
             f" | {row['peak_rss_mb']:.0f} | {row['actions']} |"
         )
     print()
-    print("| engine (3 fixture meetings) | action-item precision | action-item recall | ROUGE-1 F1 | ROUGE-L F1 |")
+    print(
+        "| engine (3 fixture meetings) | action-item precision | action-item recall | ROUGE-1 F1 | ROUGE-L F1 |"
+    )
     print("|---|---|---|---|---|")
     ours = scores["panotti"]
-    print(f"| panotti local | {ours['precision']:.0%} | {ours['recall']:.0%} | {ours['rouge1']:.3f} | {ours['rougeL']:.3f} |")
+    print(
+        f"| panotti local | {ours['precision']:.0%} | {ours['recall']:.0%} | {ours['rouge1']:.3f} | {ours['rougeL']:.3f} |"
+    )
     base = scores["sumy"]
     print(f"| sumy TextRank | – | – | {base['rouge1']:.3f} | {base['rougeL']:.3f} |")
 

@@ -64,6 +64,7 @@ class Site:
         code: str | None = None,
         version: str = "0.1.0",
         config: str | None = None,
+        enabled_by_default: bool = True,
     ) -> str:
         name = self.name(short)
         self.names.append(name)
@@ -72,6 +73,8 @@ class Site:
         manifest += f"after = {[self.name(a) for a in after]!r}\n"
         if host_api:
             manifest += f"host_api = {host_api!r}\n"
+        if not enabled_by_default:
+            manifest += "enabled_by_default = false\n"
         make_plugin_distribution(
             self.root,
             name=name,
@@ -82,7 +85,8 @@ class Site:
         )
         config_file = self.paths.plugin_file(name)
         config_file.parent.mkdir(parents=True, exist_ok=True)
-        config_file.write_text(config if config is not None else f"config:\n  log_file: {self.log}\n")
+        if config != "<none>":
+            config_file.write_text(config if config is not None else f"config:\n  log_file: {self.log}\n")
         return name
 
     def _qualify(self, requirement: str) -> str:

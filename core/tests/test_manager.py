@@ -144,3 +144,13 @@ def test_invalid_hook_implementation_names_the_plugin(site: Site) -> None:
     record = manager.records[name]
     assert record.state is PluginState.IMPORT_FAILED
     assert "invalid hook implementation" in record.reason and "unexpected_argument" in record.reason
+
+
+def test_a_plugin_that_needs_configuring_stays_off_until_configured(site: Site) -> None:
+    waiting = site.add("needs_key", enabled_by_default=False, config="<none>")
+    configured = site.add("has_key", enabled_by_default=False, config="enabled: true\n")
+    manager = site.manager()
+    manager.check()
+    assert manager.records[waiting].state is PluginState.DISABLED
+    assert f"panotti plugins init {waiting}" in manager.records[waiting].reason
+    assert manager.records[configured].state is PluginState.READY
