@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from conftest import Site
 from panotti.cli import cli
+from panotti.plugins import discover
 
 PRODUCER = """
 from pathlib import Path
@@ -46,6 +47,12 @@ def wav(tmp_path: Path) -> Path:
 
 
 def run(site: Site, *args: str) -> Result:
+    # Plugins installed beside core (the integration session) stay out of these tests.
+    for found in discover():
+        config = site.paths.plugin_file(found.name)
+        if found.name not in site.names and not config.exists():
+            config.parent.mkdir(parents=True, exist_ok=True)
+            config.write_text("enabled: false\n")
     return CliRunner().invoke(
         cli, ["--config-dir", str(site.paths.config_dir), "--data-dir", str(site.paths.data_dir), *args]
     )
