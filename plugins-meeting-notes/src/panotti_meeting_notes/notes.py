@@ -35,14 +35,9 @@ class ActionItem(BaseModel):
     timestamp: str | None = None
 
 
-class MeetingNotes(BaseModel):
-    """Everything the notes say; the JSON sidecar is this model."""
+class NotesBody(BaseModel):
+    """What the notes say about the meeting's content (what a model is asked to write)."""
 
-    title: str
-    date: datetime | None = None
-    duration: str | None = None
-    attendees: list[str] = Field(default_factory=list)
-    """From the recording's metadata (or the transcript's header) only."""
     executive_summary: list[str] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
     decisions: list[Point] = Field(default_factory=list)
@@ -50,6 +45,16 @@ class MeetingNotes(BaseModel):
     open_questions: list[Point] = Field(default_factory=list)
     risks: list[Point] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
+
+
+class MeetingNotes(NotesBody):
+    """Everything the notes say; the JSON sidecar is this model."""
+
+    title: str
+    date: datetime | None = None
+    duration: str | None = None
+    attendees: list[str] = Field(default_factory=list)
+    """From the recording's metadata (or the transcript's header) only."""
     engine: str = ""
 
 

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from ._rules import clock
-from .notes import UNASSIGNED, ActionItem, MeetingNotes, Point, Topic
+from .notes import UNASSIGNED, MeetingNotes, NotesBody
 from .reader import TranscriptText
 
 SYSTEM_PROMPT = """You write meeting notes from a transcript.
@@ -34,18 +34,6 @@ REDUCE_PROMPT = (
 
 class NotesError(Exception):
     """The model could not produce notes; the message says why (never the API key)."""
-
-
-class Draft(BaseModel):
-    """What the model writes (the host adds title, date, attendees and the engine)."""
-
-    executive_summary: list[str] = Field(default_factory=list)
-    topics: list[Topic] = Field(default_factory=list)
-    decisions: list[Point] = Field(default_factory=list)
-    action_items: list[ActionItem] = Field(default_factory=list)
-    open_questions: list[Point] = Field(default_factory=list)
-    risks: list[Point] = Field(default_factory=list)
-    next_steps: list[str] = Field(default_factory=list)
 
 
 _MODES = ("json_schema", "json_object", "text")
@@ -115,7 +103,7 @@ class RemoteEngine:
         self.max_output_tokens = max_output_tokens
         self.max_concurrent_requests = max_concurrent_requests
         self.temperature = temperature
-        schema = json.dumps(Draft.model_json_schema())
+        schema = json.dumps(NotesBody.model_json_schema())
         self._system = SYSTEM_PROMPT.format(schema=schema)
         # Room for the transcript: the context less the prompt and the answer, at ~4 characters a token.
         self.budget_characters = max(2000, (context_tokens - max_output_tokens) * 4 - len(self._system))
@@ -157,21 +145,15 @@ class RemoteEngine:
         last = max((u.start or 0.0 for u in transcript.utterances), default=0.0)
         duration = transcript.duration_seconds or last
         return MeetingNotes(
+            **draft.model_copy(update={"action_items": items}).model_dump(),
             title=title or transcript.title or "Meeting notes",
             date=meeting_date,
             duration=clock(duration) if duration else None,
             attendees=list(attendees if attendees is not None else transcript.attendees),
-            executive_summary=draft.executive_summary,
-            topics=draft.topics,
-            decisions=draft.decisions,
-            action_items=items,
-            open_questions=draft.open_questions,
-            risks=draft.risks,
-            next_steps=draft.next_steps,
             engine=self.name,
         )
 
-    def _ask(self, content: str) -> Draft:
+    def _ask(self, content: str) -> NotesBody:
         messages = [{"role": "system", "content": self._system}, {"role": "user", "content": content}]
         while True:
             mode = _MODES[self._mode]
@@ -182,12 +164,12 @@ class RemoteEngine:
                     raise NotesError(f"the server refused the request: {error.message}") from None
                 self._mode += 1  # the server does not support this mode: try the next, and remember
 
-    def _complete(self, messages: list[dict[str, str]], mode: str) -> Draft:
+    def _complete(self, messages: list[dict[str, str]], mode: str) -> NotesBody:
         options: dict[str, Any] = {}
         if mode == "json_schema":
             options["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": "meeting_notes", "schema": Draft.model_json_schema()},
+                "json_schema": {"name": "meeting_notes", "schema": NotesBody.model_json_schema()},
             }
         elif mode == "json_object":
             options["response_format"] = {"type": "json_object"}
@@ -215,6 +197,6 @@ class RemoteEngine:
             )
         text = choice.message.content or ""
         try:
-            return Draft.model_validate(_parse_json(text) if mode == "text" else json.loads(text))
+            return NotesBody.model_validate(_parse_json(text) if mode == "text" else json.loads(text))
         except (json.JSONDecodeError, ValidationError) as error:
             raise NotesError(f"the reply is not valid notes JSON: {str(error)[:300]}") from None
