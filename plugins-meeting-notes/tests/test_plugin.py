@@ -89,3 +89,14 @@ async def test_both_plugins_write_their_own_notes(panotti_harness, chat_server, 
         "meeting_notes_remote",
     ]
     assert len({e.data.markdown_path for e in completed}) == 2
+
+
+async def test_local_plugin_can_use_a_local_openai_compatible_server(
+    panotti_harness, chat_server, tmp_path
+) -> None:
+    chat_server.answer(200, chat_reply(json.dumps(DRAFT)))
+    await panotti_harness.load("meeting_notes_local", {"server_url": chat_server.api, "model": "llama3.1"})
+    origin = await panotti_harness.publish(transcription_completed(transcript_json(tmp_path)))
+    done = await panotti_harness.wait_for("meeting_notes.*", correlation_id=origin.correlation_id, timeout=60)
+    assert done.name == "meeting_notes.completed" and done.data.engine == "remote (llama3.1)"
+    assert chat_server.requests[0].json()["model"] == "llama3.1"
