@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from rich.table import Table
 
 from .._errors import PluginError
-from ..plugins import PluginRecord, declared_handlers
+from ..plugins import PluginRecord, PluginState, declared_handlers
 from ._runtime import EXIT_PLUGIN_PROBLEMS, EXIT_USAGE, CliState, err, metadata_manager, out
 
 
@@ -59,8 +59,8 @@ def list_plugins(state: CliState, as_json: bool) -> None:
     manager = metadata_manager(state.paths)
     records = manager.check()
     for record in records:
-        if record.label == "ready":
-            record.state = record.state.__class__.ACTIVE
+        if record.state is PluginState.READY:
+            record.state = PluginState.ACTIVE
     if as_json:
         click.echo(json.dumps([_row(record) for record in records], indent=2))
         return

@@ -19,6 +19,7 @@ from .. import hookspecs
 from .._errors import ConfigError, PluginError
 from .._version import HOST_API_VERSION
 from ..events import EventBus
+from . import _core_hooks
 from ._base import PluginBase, PluginContext
 from ._config import Paths, PluginConfig, read_plugin_config, validate_settings
 from ._discovery import DiscoveredPlugin, discover, parse_requirement
@@ -262,7 +263,7 @@ class PluginManager:
         if self._loaded:
             return list(self.records.values())
         self._loaded = True
-        self.hooks.register(_core_hooks(), name="panotti")
+        self.hooks.register(_core_hooks, name="panotti")
         for name in self.order:
             record = self.records[name]
             if record.healthy:
@@ -362,25 +363,19 @@ class PluginManager:
         context = PluginContext(
             record.name, record.found.version, self.bus, self.paths.data_dir, self.paths.config_dir
         )
+        # A plugin whose initialize fails or times out has already unsubscribed (PluginBase does it).
         try:
             instance = record.plugin_class(context, record.settings)
             await asyncio.wait_for(instance.initialize(), self.init_timeout)
         except TimeoutError:
             record.fail(PluginState.INIT_FAILED, f"initialize did not finish in {self.init_timeout:g} s")
-            await self._quietly_shutdown(record, locals().get("instance"))
             return
         except Exception as error:
             record.fail(PluginState.INIT_FAILED, f"initialize raised {type(error).__name__}: {error}")
-            await self._quietly_shutdown(record, locals().get("instance"))
             return
         record.instance = instance
         record.state = PluginState.ACTIVE
         logger.info("plugin %s %s is active", record.name, record.found.version)
-
-    async def _quietly_shutdown(self, record: PluginRecord, instance: PluginBase[Any] | None) -> None:
-        if instance is None:
-            return
-        instance._unsubscribe_all()
 
     async def stop(self) -> None:
         """Shut down active plugins in reverse order; every one is tried even if others fail."""
@@ -455,9 +450,3 @@ def _topological(edges: dict[str, set[str]]) -> list[str]:
                 if not befores:
                     heapq.heappush(ready, other)
     return order
-
-
-def _core_hooks() -> object:
-    from . import _core_hooks as module
-
-    return module
