@@ -137,8 +137,12 @@ def matches_filter(event: Event[Any], event_filter: EventFilter) -> bool:
     return not (event_filter.until and created > event_filter.until)
 
 
-_Row = tuple[DeliveryStatus, int, "str | None", "datetime | None"]
-_NEW_ROW: _Row = (DeliveryStatus.PENDING, 0, None, None)
+# Rows hold the status's string value, not the enum member: tuples of plain values are untracked
+# by the garbage collector, so a store of many rows does not slow down every collection.
+_Row = tuple[str, int, "str | None", "datetime | None"]
+_PENDING = DeliveryStatus.PENDING.value
+_DELIVERED = DeliveryStatus.DELIVERED.value
+_NEW_ROW: _Row = (_PENDING, 0, None, None)
 
 
 class MemoryStore(EventStore):
@@ -163,14 +167,14 @@ class MemoryStore(EventStore):
         self._subscribers[event_id] = known + tuple(name for name in subscribers if name not in known)
         now = datetime.now(UTC)
         for name in subscribers:
-            self._rows[event_id, name] = (DeliveryStatus.PENDING, 0, None, now)
+            self._rows[event_id, name] = (_PENDING, 0, None, now)
 
     def _set(
         self, event_id: str, subscriber: str, status: DeliveryStatus, attempts: int, error: str | None
     ) -> None:
         row = self._rows.get((event_id, subscriber))
         if row is not None:
-            self._rows[event_id, subscriber] = (status, attempts, error or row[2], datetime.now(UTC))
+            self._rows[event_id, subscriber] = (status.value, attempts, error or row[2], datetime.now(UTC))
 
     def record_attempt(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
         self._set(event_id, subscriber, DeliveryStatus.PENDING, attempts, error)
@@ -178,19 +182,19 @@ class MemoryStore(EventStore):
     def mark_delivered(self, event_id: str, subscriber: str, attempts: int) -> None:
         row = self._rows.get((event_id, subscriber))
         if row is not None:
-            self._rows[event_id, subscriber] = (DeliveryStatus.DELIVERED, attempts, row[2], row[3])
+            self._rows[event_id, subscriber] = (_DELIVERED, attempts, row[2], row[3])
 
     def mark_dead(self, event_id: str, subscriber: str, attempts: int, error: str) -> None:
         self._set(event_id, subscriber, DeliveryStatus.DEAD, attempts, error)
 
-    def _statuses(self, event_id: str) -> list[DeliveryStatus]:
+    def _statuses(self, event_id: str) -> list[str]:
         return [self._rows[event_id, name][0] for name in self._subscribers[event_id]]
 
     async def pending(self) -> list[PendingDelivery]:
         found = [
             PendingDelivery(self._events[event_id], subscriber, row[1])
             for (event_id, subscriber), row in self._rows.items()
-            if row[0] is DeliveryStatus.PENDING
+            if row[0] == _PENDING
         ]
         found.sort(key=lambda item: (-item.event.priority, item.event.context.timestamp))
         return found
@@ -200,14 +204,17 @@ class MemoryStore(EventStore):
 
     async def deliveries(self, event_id: str) -> list[Delivery]:
         names = sorted(self._subscribers.get(event_id, ()))
-        return [Delivery(event_id, name, *self._rows[event_id, name]) for name in names]
+        rows = [(name, self._rows[event_id, name]) for name in names]
+        return [
+            Delivery(event_id, name, DeliveryStatus(row[0]), row[1], row[2], row[3]) for name, row in rows
+        ]
 
     async def query(self, event_filter: EventFilter) -> list[Event[Any]]:
         found = [
             event
             for event in self._events.values()
             if matches_filter(event, event_filter)
-            and (event_filter.status is None or event_filter.status in self._statuses(event.id))
+            and (event_filter.status is None or event_filter.status.value in self._statuses(event.id))
         ]
         found.sort(key=lambda event: event.context.timestamp)
         return found[: event_filter.limit] if event_filter.limit else found
@@ -217,7 +224,7 @@ class MemoryStore(EventStore):
             event_id
             for event_id, event in self._events.items()
             if event.context.timestamp < older_than
-            and all(status is DeliveryStatus.DELIVERED for status in self._statuses(event_id))
+            and all(status == _DELIVERED for status in self._statuses(event_id))
         ]
         for event_id in doomed:
             del self._events[event_id]
