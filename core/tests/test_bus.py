@@ -231,3 +231,23 @@ async def test_progress_listeners_get_updates_and_can_be_removed(bus: EventBus) 
 async def test_publish_before_start_is_an_error() -> None:
     with pytest.raises(RuntimeError, match="not started"):
         await EventBus().publish(Event.create("a.b"))
+
+
+async def test_a_handler_that_swallows_its_timeout_does_not_stop_the_worker() -> None:
+    bus = EventBus(MemoryStore(), concurrency=1, handler_timeout=0.05, retry=RetryPolicy(1))
+    done: list[str] = []
+
+    async def stubborn(event: Event[Any]) -> None:
+        if event.name == "job.stubborn":
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                return  # refuses to be cancelled
+        done.append(event.name)
+
+    bus.subscribe("job.*", stubborn)
+    async with bus:
+        await bus.publish(Event.create("job.stubborn"))
+        await bus.publish(Event.create("job.after"))
+        await bus.drain(5)
+    assert done == ["job.after"]

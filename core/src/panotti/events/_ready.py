@@ -20,6 +20,7 @@ class ReadyQueue(Generic[T]):
 
     def __init__(self) -> None:
         self._levels: list[deque[T]] = [deque() for _ in EventPriority]
+        self._highest_first = self._levels[::-1]
         self._parked: deque[asyncio.Future[None]] = deque()
         self._size = 0
         self._waking = 0  # workers woken that have not taken an item yet
@@ -38,7 +39,7 @@ class ReadyQueue(Generic[T]):
         """The next item, or ``None`` when empty."""
         if not self._size:
             return None
-        for level in reversed(self._levels):
+        for level in self._highest_first:
             if level:
                 self._size -= 1
                 return level.popleft()
