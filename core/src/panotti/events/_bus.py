@@ -292,20 +292,25 @@ class EventBus:
         """Store the event durably, then schedule its delivery; returns the stored event."""
         if not self._running:
             raise RuntimeError("the event bus is not started")
-        typed = self._typed(event)
-        route, subscriber_ids = self._route(typed.name)
+        typed = self._typed(event) if event.name in self._event_types else event
+        route, subscriber_ids = self._routes.get(typed.name) or self._route(typed.name)
         await self.store.append(typed, subscriber_ids)
-        for tap in self._taps:
-            try:
-                tap(typed)
-            except Exception:
-                logger.exception("event tap failed on %s", typed.id)
+        if self._taps:
+            self._tell_taps(typed)
         if route:
             self._begin(typed, len(route))
             priority = typed.priority
+            put = self._ready.put
             for subscription in route:
-                self._ready.put(priority, (typed, subscription, 1))
+                put(priority, (typed, subscription, 1))
         return typed  # type: ignore[return-value]
+
+    def _tell_taps(self, event: Event[Any]) -> None:
+        for tap in self._taps:
+            try:
+                tap(event)
+            except Exception:
+                logger.exception("event tap failed on %s", event.id)
 
     async def replay(self, event_filter: EventFilter, subscriber: str | None = None) -> int:
         """Deliver stored events matching the filter again; returns the number of deliveries.
