@@ -31,20 +31,19 @@ def _row(record: PluginRecord) -> dict[str, Any]:
     }
 
 
-def _table(records: list[PluginRecord]) -> Table:
-    table = Table("name", "distribution", "version", "state", "reason", box=None)
+def _print_table(records: list[PluginRecord]) -> None:
+    """Name, distribution, version and state; reasons below, where long text reads at any width."""
+    table = Table(box=None)
+    for column in ("name", "distribution", "version", "state"):
+        table.add_column(column, no_wrap=True)
     for record in records:
-        style = (
-            "green" if record.label in ("active", "ready") else "dim" if record.label == "disabled" else "red"
-        )
-        table.add_row(
-            record.name,
-            record.found.distribution,
-            record.found.version,
-            f"[{style}]{record.label}[/]",
-            record.reason,
-        )
-    return table
+        label = record.label
+        style = "green" if label in ("active", "ready") else "dim" if label == "disabled" else "red"
+        table.add_row(record.name, record.found.distribution, record.found.version, f"[{style}]{label}[/]")
+    out.print(table)
+    for record in records:
+        if record.reason:
+            out.print(f"[bold]{record.name}[/]: {record.reason}", highlight=False)
 
 
 @plugins.command("list")
@@ -67,7 +66,7 @@ def list_plugins(state: CliState, as_json: bool) -> None:
     if not records:
         out.print("no plugins installed; `pip install panotti-plugin-example` adds one")
         return
-    out.print(_table(records))
+    _print_table(records)
 
 
 @plugins.command("check")
@@ -81,7 +80,7 @@ def check_plugins(state: CliState, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([_row(record) for record in records], indent=2))
     else:
-        out.print(_table(records))
+        _print_table(records)
         if problems:
             err.print(f"[red]{len(problems)} plugin(s) have problems[/]")
         else:
