@@ -164,7 +164,8 @@ def test_events_list_show_replay_prune(site: Site, wav: Path) -> None:
     names = [event["name"] for event in listed]
     assert names[:2] == ["recording.started", "recording.ended"] and "producer.completed" in names
 
-    shown = json.loads(run(site, "events", "show", listed[1]["id"], "--json").stdout)
+    shown = json.loads(run(site, "events", "show", listed[1]["id"][:10], "--json").stdout)  # a prefix will do
+    assert shown["id"] == listed[1]["id"]
     assert shown["deliveries"][0]["status"] == "delivered"
     assert run(site, "events", "show", "no-such-id").exit_code == 2
 

@@ -97,21 +97,24 @@ def list_events(state: CliState, /, as_json: bool, **options: Any) -> None:
             ]
             click.echo(json.dumps(record))
         return
-    table = Table("time (UTC)", "id", "name", "source", "correlation", "deliveries", box=None)
+    table = Table(box=None)
+    for column in ("time (UTC)", "id", "name", "source"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("deliveries", overflow="fold")
     for event, deliveries in rows:
         counts: dict[str, int] = {}
         for delivery in deliveries:
             counts[delivery.status.value] = counts.get(delivery.status.value, 0) + 1
         summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "-"
         table.add_row(
-            event.context.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
-            event.id,
+            event.context.timestamp.strftime("%m-%d %H:%M:%S"),
+            event.id[:12],
             event.name,
             event.context.source_plugin or "host",
-            event.correlation_id[:12],
             summary,
         )
     out.print(table)
+    out.print("ids are shortened: `panotti events show` takes any unique prefix; --json has them whole")
 
 
 @events.command("show")
@@ -119,15 +122,19 @@ def list_events(state: CliState, /, as_json: bool, **options: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def show_event(state: CliState, event_id: str, as_json: bool) -> None:
-    """One event with its delivery rows."""
+    """One event with its delivery rows (EVENT_ID may be any unique prefix)."""
 
-    async def run() -> tuple[Any, list[Any]]:
+    async def run() -> tuple[Any, list[Any], list[str]]:
         async with opened_store(state.paths) as store:
-            return await store.get(event_id), await store.deliveries(event_id)
+            matches = [event_id] if await store.get(event_id) else await store.ids_starting_with(event_id)
+            if len(matches) != 1:
+                return None, [], matches
+            return await store.get(matches[0]), await store.deliveries(matches[0]), matches
 
-    event, deliveries = asyncio.run(run())
+    event, deliveries, matches = asyncio.run(run())
     if event is None:
-        err.print(f"[red]no event with id {event_id!r} in {state.paths.event_store}[/]")
+        problem = "is ambiguous" if matches else "matches no event"
+        err.print(f"[red]id {event_id!r} {problem} in {state.paths.event_store}[/]")
         raise SystemExit(EXIT_USAGE)
     record = event.model_dump(mode="json")
     record["deliveries"] = [

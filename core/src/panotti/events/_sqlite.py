@@ -335,6 +335,15 @@ class SQLiteStore(EventStore):
         )
         return None if row is None else Event.model_validate_json(row[0])
 
+    async def ids_starting_with(self, prefix: str, limit: int = 2) -> list[str]:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = await self._read(
+            lambda connection: connection.execute(
+                "SELECT id FROM events WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?", (pattern, limit)
+            ).fetchall()
+        )
+        return [event_id for (event_id,) in rows]
+
     async def deliveries(self, event_id: str) -> list[Delivery]:
         rows = await self._read(
             lambda connection: connection.execute(

@@ -106,6 +106,10 @@ class EventStore(ABC):
         """One event by id."""
 
     @abstractmethod
+    async def ids_starting_with(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of stored events that start with ``prefix`` (for short ids typed by people)."""
+
+    @abstractmethod
     async def deliveries(self, event_id: str) -> list[Delivery]:
         """The delivery rows of one event, ordered by subscriber."""
 
@@ -201,6 +205,9 @@ class MemoryStore(EventStore):
 
     async def get(self, event_id: str) -> Event[Any] | None:
         return self._events.get(event_id)
+
+    async def ids_starting_with(self, prefix: str, limit: int = 2) -> list[str]:
+        return [event_id for event_id in self._events if event_id.startswith(prefix)][:limit]
 
     async def deliveries(self, event_id: str) -> list[Delivery]:
         names = sorted(self._subscribers.get(event_id, ()))
