@@ -10,9 +10,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pluggy
 import yaml
 
 from .events import Event, EventBus, MemoryStore, RetryPolicy
+from .hookspecs import new_hook_manager, register_hooks
 from .plugins import Paths, PluginBase, PluginContext, PluginManager, discover, validate_settings
 from .recording import RecordingData, RecordingEnded, RecordingMetadata
 
@@ -47,6 +49,7 @@ class PluginHarness:
     bus: EventBus = field(default_factory=lambda: EventBus(MemoryStore(), retry=RetryPolicy(1, 0.01)))
     plugins: list[PluginBase[Any]] = field(default_factory=list)
     seen: list[Event[Any]] = field(default_factory=list)
+    hooks: pluggy.PluginManager = field(default_factory=new_hook_manager)
     _arrived: asyncio.Condition | None = None
 
     @property
@@ -107,12 +110,17 @@ class PluginHarness:
         else:
             plugin_class = plugin
             name = name or plugin_class.__name__.lower()
-        event_types = getattr(plugin_class, "panotti_event_types", None)
-        for event_type in event_types() if callable(event_types) else []:
-            self.bus.register_event_type(event_type)
         validated = validate_settings(
             plugin_class.Settings, settings or {}, path=Path("<test settings>"), plugin=name
         )
+        # Through pluggy, as the manager does: a broken hookimpl fails the author's test too.
+        if not self.hooks.is_registered(plugin_class):
+            register_hooks(self.hooks, plugin_class, name)
+        for implementation in self.hooks.hook.panotti_event_types.get_hookimpls():
+            if implementation.plugin_name == name:
+                event_types: Any = implementation.function() or []
+                for event_type in event_types:
+                    self.bus.register_event_type(event_type)
         context = PluginContext(name, version, self.bus, self.paths.data_dir, self.paths.config_dir)
         instance: PluginBase[Any] = plugin_class(context, validated)
         await instance.initialize()

@@ -39,3 +39,29 @@ def panotti_cli_commands() -> list[click.Command]:  # type: ignore[empty-body]
 @hookspec
 def panotti_status() -> dict[str, Any]:  # type: ignore[empty-body]
     """Facts about the plugin shown by ``panotti plugins info`` (backends found, models...)."""
+
+
+def new_hook_manager() -> pluggy.PluginManager:
+    """A pluggy manager that knows Panotti's hookspecs."""
+    from . import hookspecs
+
+    hooks = pluggy.PluginManager(PROJECT)
+    hooks.add_hookspecs(hookspecs)
+    return hooks
+
+
+def register_hooks(hooks: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Register a plugin's hook implementations, or raise ``PluginError`` naming the plugin.
+
+    A hookimpl with a wrong signature or an unknown ``panotti_`` hook is
+    refused and nothing of the plugin stays registered.
+    """
+    from ._errors import PluginError
+
+    try:
+        hooks.register(plugin, name=name)
+        hooks.check_pending()
+    except pluggy.PluginValidationError as error:
+        if hooks.is_registered(plugin):
+            hooks.unregister(plugin)
+        raise PluginError(f"plugin {name}: invalid hook implementation: {error}") from None

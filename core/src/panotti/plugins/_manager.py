@@ -11,7 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import pluggy
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
@@ -111,8 +110,7 @@ class PluginManager:
         self.group = group
         self.init_timeout = init_timeout
         self.shutdown_timeout = shutdown_timeout
-        self.hooks = pluggy.PluginManager(hookspecs.PROJECT)
-        self.hooks.add_hookspecs(hookspecs)
+        self.hooks = hookspecs.new_hook_manager()
         self.records: dict[str, PluginRecord] = {}
         self.order: list[str] = []
         self._checked = False
@@ -290,12 +288,9 @@ class PluginManager:
             record.fail(PluginState.IMPORT_FAILED, f"{record.found.target} is not a PluginBase subclass")
             return
         try:
-            self.hooks.register(loaded, name=record.name)
-            self.hooks.check_pending()
-        except pluggy.PluginValidationError as error:
-            if self.hooks.is_registered(loaded):
-                self.hooks.unregister(loaded)
-            record.fail(PluginState.IMPORT_FAILED, f"invalid hook implementation: {error}")
+            hookspecs.register_hooks(self.hooks, loaded, record.name)
+        except PluginError as error:
+            record.fail(PluginState.IMPORT_FAILED, str(error))
             return
         record.plugin_class = loaded
 
